@@ -1,0 +1,112 @@
+"""The one pass: facts and rules in, findings out. Load and validation happen before this."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from cchc.engine import durable_evaluator
+from cchc.engine.findings import Finding, make_finding
+from cchc.engine.python_evaluator import PythonEvaluator
+from cchc.facts.load import FactError
+from cchc.facts.model import FactSet
+from cchc.facts.periods import Period
+from cchc.rules.catalogue import Catalogue, Plan
+from cchc.rules.conditions import compile_condition
+from cchc.rules.measures import observe
+from cchc.rules.schema import Rule, TaskMeasure
+
+EngineName = Literal["auto", "durable", "python"]
+
+
+@dataclass
+class Evaluation:
+    findings: list[Finding]
+    as_of: date
+    plans: list[Plan]
+    engine: str
+    rules_without_units: list[str] = field(default_factory=list)
+
+    def counts(self) -> Counter[str]:
+        return Counter(finding.status for finding in self.findings)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """1 when a firm target fails; with strict, aspirational failures and missing data too."""
+        for finding in self.findings:
+            if finding.fails_firm_target:
+                return 1
+            if strict and finding.status in ("fail", "missing"):
+                return 1
+        return 0
+
+
+def _chronological(period: str) -> tuple[date, date]:
+    parsed = Period.parse(period)
+    return parsed.end, parsed.start
+
+
+def make_evaluator(engine: EngineName) -> durable_evaluator.DurableEvaluator | PythonEvaluator:
+    if engine == "python" or (engine == "auto" and not durable_evaluator.available()):
+        return PythonEvaluator()
+    return durable_evaluator.DurableEvaluator()
+
+
+def check_task_references(facts: FactSet, catalogue: Catalogue) -> None:
+    """A task completion must name a task the catalogue knows; a typo is an input error."""
+    known = {rule.measure.task for rule in catalogue.rules if isinstance(rule.measure, TaskMeasure)}
+    problems = [
+        f"{', '.join(facts.files)}: reports[{report.unit} {report.period}].tasks[{index}].task: "
+        f"unknown task {task.task!r}; see `cchc rules list`"
+        for report in facts.reports.values()
+        for index, task in enumerate(report.tasks)
+        if task.task not in known
+    ]
+    if problems:
+        raise FactError(problems)
+
+
+def evaluate(
+    plans: list[Plan], facts: FactSet, as_of: date, engine: EngineName = "auto"
+) -> Evaluation:
+    selected: list[tuple[Plan, Rule]] = [(plan, rule) for plan in plans for rule in plan.rules]
+    observed = [(plan, rule, obs) for plan, rule in selected for obs in observe(rule, facts, as_of)]
+    conditions: dict[str, dict] = {}
+    checks: dict[str, str] = {}  # rule id -> check id; rules with the same condition share one
+    for _, rule, _ in observed:
+        if rule.id not in checks:
+            condition = compile_condition(rule)
+            key = json.dumps(condition, sort_keys=True)
+            check = conditions.setdefault(
+                key, {"id": f"c{len(conditions)}", "condition": condition}
+            )
+            checks[rule.id] = check["id"]
+    records = [obs.record(checks[rule.id], index) for index, (_, rule, obs) in enumerate(observed)]
+    evaluator = make_evaluator(engine)
+    statuses = (
+        evaluator.evaluate({c["id"]: c["condition"] for c in conditions.values()}, records)
+        if records
+        else []
+    )
+    names = {unit.id: unit.name for unit in facts.units.values()}
+    findings = [
+        make_finding(plan, rule, obs, status, names)
+        for (plan, rule, obs), status in zip(observed, statuses, strict=True)
+    ]
+    order = {rule.id: index for index, (_, rule) in enumerate(selected)}
+    findings.sort(key=lambda f: (order[f.rule_id], f.unit_id, _chronological(f.period)))
+    seen = {rule.id for _, rule, _ in observed}
+    return Evaluation(
+        findings,
+        as_of,
+        plans,
+        evaluator.name,
+        [rule.id for _, rule in selected if rule.id not in seen],
+    )
+
+
+def available_engines() -> list[str]:
+    """The evaluators that can run in this interpreter."""
+    return ["python", "durable"] if durable_evaluator.available() else ["python"]

@@ -1,0 +1,8 @@
+"""Renderers: they format findings and nothing else."""
+
+from cchc.reports.json_report import render_json
+from cchc.reports.table import render_table
+
+RENDERERS = {"table": render_table, "json": render_json}
+
+__all__ = ["RENDERERS", "render_json", "render_table"]

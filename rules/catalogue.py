@@ -1,0 +1,189 @@
+"""Load the plan files under rules/plans/ into a validated catalogue of rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import yaml
+from cchc.facts.load import load_yaml_text
+from cchc.facts.periods import Period
+from cchc.rules.schema import (
+    AppendixTask,
+    Citation,
+    Example,
+    NotCheckable,
+    PlanFile,
+    PlanInfo,
+    Rule,
+    TaskMeasure,
+)
+from pydantic import ValidationError
+
+PLANS_DIR = Path(__file__).parent / "plans"
+SOURCES_DIR = Path(__file__).parent / "sources"
+
+
+class CatalogueError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Plan:
+    info: PlanInfo
+    agencies: dict[str, str]
+    rules: list[Rule]
+    not_checkable: list[NotCheckable]
+    appendix_tasks: list[AppendixTask]
+    file: Path
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    def source_text(self) -> str:
+        return (SOURCES_DIR / self.info.source).read_text(encoding="utf-8")
+
+
+@dataclass
+class Catalogue:
+    plans: dict[str, Plan] = field(default_factory=dict)
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [rule for plan in self.plans.values() for rule in plan.rules]
+
+    def rule(self, rule_id: str) -> tuple[Plan, Rule]:
+        for plan in self.plans.values():
+            for rule in plan.rules:
+                if rule.id == rule_id:
+                    return plan, rule
+        raise KeyError(rule_id)
+
+    def plan_of(self, rule_id: str) -> Plan:
+        return self.rule(rule_id)[0]
+
+
+def load_catalogue(directory: Path = PLANS_DIR) -> Catalogue:
+    problems: list[str] = []
+    catalogue = Catalogue()
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            plan = load_plan(path)
+        except CatalogueError as error:
+            problems.extend(error.problems)
+            continue
+        if plan.id in catalogue.plans:
+            problems.append(f"{path}: plan.id: {plan.id!r} is used by another plan file")
+        catalogue.plans[plan.id] = plan
+    seen: dict[str, str] = {}
+    for plan in catalogue.plans.values():
+        for rule in plan.rules:
+            if rule.id in seen:
+                problems.append(f"{plan.file}: {rule.id}: id already used in {seen[rule.id]}")
+            seen[rule.id] = str(plan.file)
+    if problems:
+        raise CatalogueError(problems)
+    return catalogue
+
+
+def load_plan(path: Path) -> Plan:
+    try:
+        document = load_yaml_text(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise CatalogueError([f"{path}: cannot read: {error}"]) from error
+    try:
+        plan_file = PlanFile.model_validate(document)
+    except ValidationError as error:
+        raise CatalogueError([_describe(path, document, e) for e in error.errors()]) from error
+    rules = list(plan_file.rules) + [_task_rule(task) for task in plan_file.appendix_tasks]
+    problems = [
+        f"{path}: {rule.id}: applies_to.agencies: unknown agency {code!r}; declare it in `agencies`"
+        for rule in rules
+        for code in [
+            *rule.applies_to.agencies,
+            *getattr(getattr(rule.measure, "population", None), "agencies", []),
+        ]
+        if code not in plan_file.agencies
+    ]
+    if not (SOURCES_DIR / plan_file.plan.source).is_file():
+        problems.append(f"{path}: plan.source: no file {plan_file.plan.source!r} in {SOURCES_DIR}")
+    if problems:
+        raise CatalogueError(problems)
+    return Plan(
+        plan_file.plan,
+        dict(plan_file.agencies),
+        rules,
+        list(plan_file.not_checkable),
+        list(plan_file.appendix_tasks),
+        path,
+    )
+
+
+def _describe(path: Path, document: object, error: dict) -> str:
+    """Name the file, the rule id when the error is inside a rule, and the key path."""
+    loc = list(error["loc"])
+    where = ""
+    if len(loc) >= 2 and loc[0] in ("rules", "appendix_tasks") and isinstance(loc[1], int):
+        try:
+            rule_id = document[loc[0]][loc[1]].get("id", "?")  # type: ignore[index]
+        except (AttributeError, IndexError, KeyError, TypeError):
+            rule_id = "?"
+        where = f" ({rule_id})"
+    path_text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{path}: {path_text}{where}: {message}"
+
+
+def _task_rule(task: AppendixTask) -> Rule:
+    """An appendix row becomes a deadline rule; its examples are built from its own due date."""
+    year_of_due = Period(task.due.year)
+    completion = {"task": task.id, "completed": task.due.isoformat(), "product": task.product}
+    day_after = task.due + timedelta(days=1)
+    late = {**completion, "completed": day_after.isoformat()}
+    after_due = (task.due + timedelta(days=30)).isoformat()
+    examples = [
+        Example(
+            name="the product delivered on the due date meets the deadline",
+            as_of=after_due,
+            expect="pass",
+            reports=[{"period": str(year_of_due), "tasks": [completion]}],
+        ),
+        Example(
+            name="the product delivered one day after the due date misses it",
+            as_of=after_due,
+            expect="fail",
+            reports=[{"period": str(Period(day_after.year)), "tasks": [late]}],
+        ),
+        Example(
+            name="nothing delivered and the due date passed fails",
+            as_of=after_due,
+            expect="fail",
+            reports=[{"period": str(year_of_due), "submitted": task.due.isoformat()}],
+        ),
+        Example(
+            name="nothing delivered before the due date is pending",
+            as_of=task.due.isoformat(),
+            expect="pending",
+            reports=[{"period": str(year_of_due)}],
+        ),
+    ]
+    return Rule(
+        id=task.id,
+        title=task.content if len(task.content) <= 90 else task.content[:87].rstrip() + "…",
+        citation=Citation(clause=task.clause, quote=task.content),
+        applies_to=task.applies_to,
+        strength="firm",
+        measure=TaskMeasure(kind="task_deadline", task=task.id, due=task.due),
+        periods=[year_of_due],
+        due_text=task.due_text,
+        notes=[
+            f"Product: {task.product}. Owner as the plan names it: {task.owner}.",
+            f"Due “{task.due_text}”, read as delivered on or before {task.due:%d/%m/%Y}.",
+            *task.notes,
+        ],
+        examples=examples,
+    )

@@ -1,0 +1,34 @@
+"""Measures turn a rule and the facts into observations: one per rule × unit × period.
+
+Counts, shares, coverage and date arithmetic are all done here, exactly, before any engine runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from cchc.facts.model import FactSet
+from cchc.rules.measures import deadlines, duty, events, quantity, share
+from cchc.rules.measures.observation import POPULATION, Observation
+from cchc.rules.schema import Rule
+
+Observe = Callable[[Rule, FactSet, date], Iterator[Observation]]
+
+MEASURES: dict[str, Observe] = {
+    "share": share.observe,
+    "ratio": share.observe,
+    "quantity": quantity.observe,
+    "event_count": events.observe_count,
+    "population_share": events.observe_population,
+    "report_deadline": deadlines.observe_report,
+    "task_deadline": deadlines.observe_task,
+    "duty": duty.observe,
+}
+
+
+def observe(rule: Rule, facts: FactSet, as_of: date) -> list[Observation]:
+    return list(MEASURES[rule.measure.kind](rule, facts, as_of))
+
+
+__all__ = ["MEASURES", "POPULATION", "Observation", "observe"]

@@ -1,0 +1,37 @@
+"""What a measure hands the engine: one record per rule × unit × period, with its arithmetic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+State = Literal["measured", "no_data", "not_applicable"]
+POPULATION = "*"  # the unit of a finding about a population of units rather than one unit
+
+
+@dataclass(frozen=True)
+class Observation:
+    rule_id: str
+    unit_id: str
+    period: str
+    state: State
+    closed: bool  # the period is over or the deadline has passed, as of the evaluation date
+    values: dict[str, int | bool] = field(default_factory=dict)  # what the condition reads
+    actual: str = ""  # "1,843 / 1,950 = 94.51%"
+    target: str = ""  # "≥ 95%"
+    arithmetic: str = ""  # "1,843 / 1,950 = 94.51% < 95%"
+    gap: str | None = None  # what it would take to comply
+    detail: str | None = None  # where the figures came from, or why there are none
+    due: date | None = None
+    numbers: dict[str, int | str] = field(default_factory=dict)  # raw figures, for JSON output
+
+    def record(self, check: str, index: int) -> dict[str, int | bool | str]:
+        """The flat record posted to an evaluator: only scalars, only what conditions read."""
+        return {
+            "id": str(index),
+            "check": check,
+            "state": self.state,
+            "closed": self.closed,
+            **self.values,
+        }

@@ -1,0 +1,288 @@
+"""The shape of a plan file: the document's identity, its rules, and what is not checkable."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from cchc.facts.model import UNIT_KINDS, Unit, UnitKind
+from cchc.facts.periods import Period
+from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATORS
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Za-z0-9.-]*[A-Za-z0-9]$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+PeriodField = Annotated[Period, BeforeValidator(Period.parse), PlainSerializer(str)]
+
+
+def parse_number(value: Any) -> Fraction:
+    """'95%' -> 19/20, '50%' -> 1/2, 2 -> 2. Exact: never a float."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number or a percentage such as '95%'")
+    if isinstance(value, Fraction | int):
+        return Fraction(value)
+    text = str(value).strip().replace(",", ".")
+    try:
+        if text.endswith("%"):
+            return Fraction(text[:-1].strip()) / 100
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError) as error:
+        raise ValueError(f"{value!r} is not a number or a percentage such as '95%'") from error
+
+
+Number = Annotated[Fraction, BeforeValidator(parse_number), PlainSerializer(str)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(_Strict):
+    clause: Text  # the clause path as the document numbers it
+    quote: Text  # verbatim from the source, typos included
+
+
+class AppliesTo(_Strict):
+    """Who must comply: unit kinds, named agencies, or both (a unit matching either)."""
+
+    kinds: list[UnitKind] = Field(default_factory=list)
+    agencies: list[str] = Field(default_factory=list)
+    text: str | None = None  # how the plan names them, when it helps a reader
+
+    @model_validator(mode="after")
+    def _someone(self) -> AppliesTo:
+        if not self.kinds and not self.agencies:
+            raise ValueError("name at least one unit kind or agency")
+        return self
+
+    def describe(self) -> str:
+        return self.text or ", ".join([*self.kinds, *self.agencies])
+
+    def matches(self, unit: Unit) -> bool:
+        return unit.kind in self.kinds or (unit.agency is not None and unit.agency in self.agencies)
+
+
+Operator = Literal[">=", ">", "<=", "<", "between"]
+
+
+class Target(_Strict):
+    op: Operator
+    value: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
+
+    @model_validator(mode="after")
+    def _operands(self) -> Target:
+        if self.op == "between":
+            if self.low is None or self.high is None or self.value is not None:
+                raise ValueError("`between` takes `low` and `high`, not `value`")
+            if self.low > self.high:
+                raise ValueError("`low` is above `high`")
+        elif self.value is None or self.low is not None or self.high is not None:
+            raise ValueError(f"`{self.op}` takes `value`, not `low`/`high`")
+        return self
+
+
+def _field_ref(ref: str) -> str:
+    group, _, name = ref.partition(".")
+    vocabulary = {"dossiers": DOSSIER_FIELDS, "indicators": INDICATORS}.get(group)
+    if vocabulary is None or name not in vocabulary:
+        raise ValueError(f"{ref!r} is not a known count (dossiers.<name> or indicators.<name>)")
+    return ref
+
+
+FieldRef = Annotated[str, BeforeValidator(_field_ref)]
+Window = Literal["each_report", "year"]
+
+
+class ShareMeasure(_Strict):
+    """numerator / denominator, both sums of reported counts of the same unit and period."""
+
+    kind: Literal["share"]
+    numerator: list[FieldRef] = Field(min_length=1)
+    denominator: list[FieldRef] = Field(min_length=1)
+    window: Window = "each_report"
+    counted: Text  # what the numerator counts, for the gap: "dossiers resolved on time or early"
+
+
+class QuantityMeasure(_Strict):
+    """One reported count compared with a number."""
+
+    kind: Literal["quantity"]
+    indicator: FieldRef
+    window: Window = "year"
+    counted: Text
+
+
+class RangeMeasure(_Strict):
+    """A ratio of two reported amounts that must lie in a range."""
+
+    kind: Literal["ratio"]
+    numerator: list[FieldRef] = Field(min_length=1)
+    denominator: list[FieldRef] = Field(min_length=1)
+    window: Window = "year"
+    counted: Text
+
+
+class EventCountMeasure(_Strict):
+    """How many events of a kind a unit held in each period (deduplicated across reports)."""
+
+    kind: Literal["event_count"]
+    event: str
+    counted: Text
+
+    @field_validator("event")
+    @classmethod
+    def _known(cls, event: str) -> str:
+        if event not in EVENT_KINDS:
+            raise ValueError(f"unknown event kind {event!r}")
+        return event
+
+
+class PopulationShareMeasure(_Strict):
+    """Distinct units of a population that were the subject of an event in the period."""
+
+    kind: Literal["population_share"]
+    event: str
+    population: AppliesTo
+    counted: Text
+
+
+class DeadlineMeasure(_Strict):
+    """A report for a period, delivered by a date: `submitted` or `thematic_submitted`."""
+
+    kind: Literal["report_deadline"]
+    submission: Literal["submitted", "thematic_submitted"]
+    # "trước ngày X" = before X, so X itself is late; "chậm nhất là ngày X" = on or before X.
+    due_is: Literal["before", "on_or_before"]
+    due: dict[PeriodField, date] = Field(min_length=1)  # reporting period -> due date
+
+
+class TaskMeasure(_Strict):
+    """An appendix task: its product delivered (a task completion reported) by the due date."""
+
+    kind: Literal["task_deadline"]
+    task: RuleId
+    due: date
+
+
+class DutyMeasure(_Strict):
+    """A yes/no duty with no number: reported done, or not."""
+
+    kind: Literal["duty"]
+    duty: str
+
+    @field_validator("duty")
+    @classmethod
+    def _known(cls, duty: str) -> str:
+        if duty not in DUTIES:
+            raise ValueError(f"unknown duty {duty!r}")
+        return duty
+
+
+Measure = Annotated[
+    ShareMeasure
+    | QuantityMeasure
+    | RangeMeasure
+    | EventCountMeasure
+    | PopulationShareMeasure
+    | DeadlineMeasure
+    | TaskMeasure
+    | DutyMeasure,
+    Field(discriminator="kind"),
+]
+
+Status = Literal["pass", "fail", "pending", "missing", "not_applicable"]
+
+
+class Example(_Strict):
+    """A small fact set and the status the rule must give it. Run as a test."""
+
+    name: Text  # a sentence: "95 of 100 dossiers on time meets the minimum exactly"
+    as_of: date
+    expect: Status
+    units: list[dict[str, Any]] | None = None  # default: one unit `u1` the rule applies to
+    reports: list[dict[str, Any]] = Field(default_factory=list)
+    unit: str = "u1"  # whose finding to check
+    period: str | None = None  # which finding, when the rule gives several
+
+
+class Rule(_Strict):
+    id: RuleId
+    title: Text
+    citation: Citation
+    applies_to: AppliesTo
+    strength: Literal["firm", "aspirational"]
+    measure: Measure
+    target: Target | None = None  # deadlines and duties carry their own condition
+    periods: list[PeriodField] = Field(min_length=1)  # the periods the rule is judged over
+    due_text: str | None = None  # the deadline as the plan words it
+    notes: list[Text] = Field(default_factory=list)
+    examples: list[Example] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Rule:
+        needs_target = not isinstance(self.measure, DeadlineMeasure | TaskMeasure | DutyMeasure)
+        if needs_target and self.target is None:
+            raise ValueError(f"a {self.measure.kind} rule needs a `target`")
+        if not needs_target and self.target is not None:
+            raise ValueError(f"a {self.measure.kind} rule carries its own condition; drop `target`")
+        is_ratio = isinstance(self.measure, RangeMeasure)
+        if is_ratio != (self.target is not None and self.target.op == "between"):
+            raise ValueError("a `ratio` measure goes with a `between` target, and only it")
+        expected = {example.expect for example in self.examples}
+        if "pass" not in expected or "fail" not in expected:
+            raise ValueError("examples need at least one `pass` and one `fail`")
+        return self
+
+
+class NotCheckable(_Strict):
+    """A clause with nothing to check, listed so the catalogue's coverage of the text is visible."""
+
+    clause: Text
+    quote: Text
+    reason: Text
+
+
+class AppendixTask(_Strict):
+    """One row of a plan's appendix of tasks, expanded into a task_deadline rule on load."""
+
+    id: RuleId
+    clause: Text
+    content: Text
+    product: Text
+    owner: Text
+    due_text: Text
+    due: date
+    applies_to: AppliesTo
+    notes: list[Text] = Field(default_factory=list)
+
+
+class PlanInfo(_Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    number: Text
+    title: Text
+    issued: date
+    issuer: Text
+    source: Text  # file name under rules/sources/
+    year: int
+    units: list[UnitKind] = Field(default_factory=lambda: list(UNIT_KINDS))
+    notes: list[Text] = Field(default_factory=list)
+
+
+class PlanFile(_Strict):
+    plan: PlanInfo
+    agencies: dict[str, Text] = Field(default_factory=dict)  # agency code -> name in the plan
+    rules: list[Rule] = Field(default_factory=list)
+    appendix_tasks: list[AppendixTask] = Field(default_factory=list)
+    not_checkable: list[NotCheckable] = Field(default_factory=list)

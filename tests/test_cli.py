@@ -1,0 +1,150 @@
+"""`cchc` as a user runs it: exit codes, formats, and no half-written output on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from cchc.cli import main
+from click.testing import CliRunner
+
+UNITS = [{"id": "q", "name": "UBND quận Ba Đình", "kind": "district"}]
+
+
+def facts_file(tmp_path: Path, on_time: int, late: int, name: str = "facts.yaml") -> Path:
+    report = {
+        "unit": "q",
+        "period": "2019-Q1",
+        "submitted": "2019-03-01",
+        "dossiers": {"resolved_early": 0, "resolved_on_time": on_time, "resolved_late": late},
+        "events": [{"kind": "staff_evaluation", "date": "2019-03-28"}],
+        "tasks": [{"task": "HN2019-PL-I-1", "completed": "2019-01-20"}],
+    }
+    path = tmp_path / name
+    path.write_text(
+        yaml.safe_dump({"units": UNITS, "reports": [report]}, allow_unicode=True), encoding="utf-8"
+    )
+    return path
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_a_firm_failure_exits_1_and_shows_the_arithmetic(tmp_path: Path) -> None:
+    result = run(
+        "check", str(facts_file(tmp_path, 949, 51)), "--as-of", "2019-04-15", "--only", "fail"
+    )
+    assert result.exit_code == 1
+    assert "949 / 1,000 = 94.9% < 95%" in result.output
+    assert "HN2019-II-06" in result.output
+
+
+def test_no_firm_failure_exits_0_and_strict_counts_missing_data(tmp_path: Path) -> None:
+    path = facts_file(tmp_path, 95, 5)
+    args = ["check", str(path), "--as-of", "2019-04-15", "--plan", "hanoi-cchc-2019"]
+    assert run(*args).exit_code == 0  # everything else is pending or missing in April
+    assert run(*args, "--as-of", "2020-01-15", "--strict").exit_code == 1
+
+
+def test_json_output_states_its_schema_and_carries_the_citation(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = run(
+        "check",
+        str(facts_file(tmp_path, 949, 51)),
+        "--as-of",
+        "2019-04-15",
+        "--format",
+        "json",
+        "--output",
+        str(out),
+    )
+    assert result.exit_code == 1
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["schema"] == "cchc-findings/1"
+    [finding] = [f for f in document["findings"] if f["rule_id"] == "HN2019-II-06"]
+    assert finding["status"] == "fail" and finding["strength"] == "firm"
+    assert finding["citation"]["quote"].startswith("Tối thiểu 95%")
+    assert finding["numbers"] == {"numerator": 949, "denominator": 1000, "actual": "949/1000"}
+    assert document["summary"]["firm_failures"] >= 1
+
+
+def test_invalid_facts_exit_2_name_the_place_and_write_nothing(tmp_path: Path) -> None:
+    path = facts_file(tmp_path, 949, -51)
+    out = tmp_path / "report.json"
+    out.write_text("previous report", encoding="utf-8")
+    result = run("check", str(path), "--format", "json", "--output", str(out))
+    assert result.exit_code == 2
+    assert f"{path}: reports[0].dossiers.resolved_late" in result.output
+    assert "nothing was evaluated" in result.output
+    assert out.read_text(encoding="utf-8") == "previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.yaml", "report.json"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],
+        ["check", "facts.yaml", "--format", "xml"],
+        ["check", "x.yaml", "--as-of", "15/04/2019"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    assert run(*args).exit_code == 2
+
+
+def test_an_unknown_plan_or_unmatched_year_exits_2(tmp_path: Path) -> None:
+    path = facts_file(tmp_path, 95, 5)
+    assert run("check", str(path), "--plan", "hanoi-cchc-1999").exit_code == 2
+    report = {"unit": "q", "period": "2031-Q1"}
+    other = tmp_path / "later.yaml"
+    other.write_text(yaml.safe_dump({"units": UNITS, "reports": [report]}), encoding="utf-8")
+    result = run("check", str(other))
+    assert result.exit_code == 2 and "no plan matches" in result.output
+
+
+def test_an_unknown_task_reference_is_an_input_error(tmp_path: Path) -> None:
+    report = {
+        "unit": "q",
+        "period": "2019",
+        "tasks": [{"task": "HN2019-PL-IX-9", "completed": "2019-05-01"}],
+    }
+    path = tmp_path / "facts.yaml"
+    path.write_text(yaml.safe_dump({"units": UNITS, "reports": [report]}), encoding="utf-8")
+    result = run("facts", "validate", str(path))
+    assert result.exit_code == 2 and "unknown task 'HN2019-PL-IX-9'" in result.output
+
+
+def test_facts_validate_accepts_good_facts(tmp_path: Path) -> None:
+    result = run("facts", "validate", str(facts_file(tmp_path, 95, 5)))
+    assert result.exit_code == 0 and "ok: 1 units, 1 reports" in result.output
+
+
+def test_both_engines_render_the_same_report(tmp_path: Path) -> None:
+    from cchc.engine.evaluate import available_engines
+
+    path = str(facts_file(tmp_path, 949, 51))
+    outputs = {
+        engine: run(
+            "check", path, "--as-of", "2020-01-15", "--engine", engine, "--group-by", "rule"
+        ).output.replace(f"engine: {engine}", "")
+        for engine in available_engines()
+    }
+    assert len(set(outputs.values())) == 1
+
+
+def test_rules_list_show_and_coverage_print_the_catalogue() -> None:
+    listing = run("rules", "list")
+    assert listing.exit_code == 0 and "HN2019-PL-VII-5" in listing.output
+    shown = run("rules", "show", "HN2019-II-12c")
+    assert "aspirational" in shown.output and "phân đầu" in shown.output
+    assert run("rules", "show", "NOPE").exit_code == 2
+    coverage = run("rules", "coverage")
+    assert "Not checkable" in coverage.output and "Phụ lục" in coverage.output
+
+
+def test_rules_examples_runs_every_rule_example() -> None:
+    result = run("rules", "examples")
+    assert result.exit_code == 0 and " 0 failed" in result.output
