@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+
 from cchc import __version__
 from cchc.engine.evaluate import check_task_references, evaluate
 from cchc.engine.examples import run_examples

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, ValidationError
+
 from cchc.facts.model import FactSet, Report, Unit
 from cchc.facts.periods import Period
-from pydantic import BaseModel, ValidationError
 
 SCHEMA = "cchc-facts/1"
 CSV_TABLES = ("units", "reports", "dossiers", "indicators", "duties", "events", "tasks")

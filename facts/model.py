@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from cchc.facts.periods import Period
-from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATORS, Quantity
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -19,6 +17,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from cchc.facts.periods import Period
+from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATORS, Quantity
 
 UnitKind = Literal["city", "department", "district", "commune"]
 UNIT_KINDS: tuple[str, ...] = ("city", "department", "district", "commune")

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from functools import lru_cache
 from itertools import groupby
 
+from tabulate import tabulate
+
 from cchc.engine.evaluate import Evaluation
 from cchc.engine.findings import Finding
-from tabulate import tabulate
 
 STATUS_LABEL = {
     "pass": "PASS",

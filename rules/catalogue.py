@@ -7,6 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
+
 from cchc.facts.load import load_yaml_text
 from cchc.facts.periods import Period
 from cchc.rules.schema import (
@@ -19,7 +21,6 @@ from cchc.rules.schema import (
     Rule,
     TaskMeasure,
 )
-from pydantic import ValidationError
 
 PLANS_DIR = Path(__file__).parent / "plans"
 SOURCES_DIR = Path(__file__).parent / "sources"

@@ -6,11 +6,12 @@ import json
 import re
 from collections import Counter
 
+from tabulate import tabulate
+
 from cchc.rules.catalogue import Plan
 from cchc.rules.conditions import compile_condition
 from cchc.rules.measures.common import number, percent
 from cchc.rules.schema import Rule
-from tabulate import tabulate
 
 
 def _measure_text(rule: Rule) -> str:

@@ -6,9 +6,6 @@ from datetime import date
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from cchc.facts.model import UNIT_KINDS, Unit, UnitKind
-from cchc.facts.periods import Period
-from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATORS
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -19,6 +16,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from cchc.facts.model import UNIT_KINDS, Unit, UnitKind
+from cchc.facts.periods import Period
+from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATORS
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Za-z0-9.-]*[A-Za-z0-9]$")]
 Text = Annotated[str, StringConstraints(min_length=1)]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cchc.rules.catalogue import Catalogue, load_catalogue
 
 

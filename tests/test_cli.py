@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from cchc.cli import main
 from click.testing import CliRunner
+
+from cchc.cli import main
 
 UNITS = [{"id": "q", "name": "UBND quận Ba Đình", "kind": "district"}]
 

@@ -6,6 +6,10 @@ import random
 from datetime import date
 
 import pytest
+from factsets import generated_document
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cchc.engine import durable_evaluator
 from cchc.engine.decision import UnmatchedRecord
 from cchc.engine.evaluate import available_engines, evaluate
@@ -13,9 +17,6 @@ from cchc.engine.python_evaluator import PythonEvaluator
 from cchc.facts.load import facts_from_document
 from cchc.rules.catalogue import Plan, load_catalogue
 from cchc.rules.conditions import test as condition_test
-from factsets import generated_document
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 CATALOGUE = load_catalogue()
 HANOI = CATALOGUE.plans["hanoi-cchc-2019"]

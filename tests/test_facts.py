@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from cchc.facts.load import FactError, load_fact_files
 from cchc.facts.periods import Period
 

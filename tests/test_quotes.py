@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from cchc.rules.catalogue import load_catalogue
 
 CATALOGUE = load_catalogue()
