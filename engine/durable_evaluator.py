@@ -6,7 +6,8 @@
 - Records posted one at a time (never post_batch / assert_facts); every record is matched by
   exactly one single-pattern rule, so no joins and no arithmetic happen inside the engine.
 - Exceptions raised in actions are swallowed by durable-rules: they are captured and re-raised.
-- Its one DeprecationWarning on Python 3.12 (utcfromtimestamp) is filtered, and only that one.
+- Its DeprecationWarning on Python 3.12 (utcfromtimestamp) is filtered, and only that one,
+  only around its own calls.
 """
 
 from __future__ import annotations
@@ -19,10 +20,6 @@ from typing import Any
 
 from cchc.engine.decision import Status, UnmatchedRecord, status_clauses
 from cchc.rules.conditions import Condition
-
-warnings.filterwarnings(
-    "ignore", message=r".*utcfromtimestamp.*", category=DeprecationWarning, module=r"durable.*"
-)
 
 try:
     import durable_rules_engine as _native
@@ -97,14 +94,26 @@ class DurableEvaluator:
         host.set_rulesets({name: definition})
         ruleset = host.get_ruleset(name)
         try:
-            for record in records:
-                try:
-                    host.post(name, record)
-                except _durable.MessageNotHandledException as error:
-                    raise UnmatchedRecord(f"record {record} matched no status clause") from error
-                if errors:
-                    raise errors[0]
+            with warnings.catch_warnings():
+                # durable-rules calls utcfromtimestamp on every post (deprecated in 3.12): that
+                # one warning is silenced here, where it is raised; every other one still shows.
+                warnings.filterwarnings(
+                    "ignore", message=r".*utcfromtimestamp.*", category=DeprecationWarning
+                )
+                self._post_all(host, name, records, errors)
         finally:
-            ruleset.delete_state(None)
+            ruleset.delete_state("0")  # the default session every record went to
             _native.delete_ruleset(ruleset._handle)
         return [results[record["id"]] for record in records]
+
+    @staticmethod
+    def _post_all(
+        host: Any, name: str, records: list[dict[str, Any]], errors: list[BaseException]
+    ) -> None:
+        for record in records:
+            try:
+                host.post(name, record)
+            except _durable.MessageNotHandledException as error:
+                raise UnmatchedRecord(f"record {record} matched no status clause") from error
+            if errors:
+                raise errors[0]
