@@ -73,12 +73,24 @@ def _select_plans(catalogue: Catalogue, wanted: tuple[str, ...], facts: FactSet)
             )
         return [catalogue.plans[plan_id] for plan_id in wanted]
     years = {period.year for _, period in facts.reports}
-    chosen = [plan for plan in catalogue.plans.values() if plan.info.year in years]
+    kinds = {unit.kind for unit in facts.units.values()}
+    chosen = [
+        plan
+        for plan in catalogue.plans.values()
+        if plan.info.year in years
+        and kinds & set(plan.info.units)
+        and facts.jurisdiction in (None, plan.info.jurisdiction)
+    ]
     if not chosen:
+        where = f" in {facts.jurisdiction}" if facts.jurisdiction else ""
         _fail(
             [
-                f"the facts cover {', '.join(map(str, sorted(years))) or 'no period'}; the plans "
-                f"cover {', '.join(f'{p.id} ({p.info.year})' for p in catalogue.plans.values())}"
+                f"the facts cover {', '.join(map(str, sorted(years))) or 'no period'}{where}; "
+                "the plans cover "
+                + ", ".join(
+                    f"{p.id} ({p.info.jurisdiction}, {p.info.year})"
+                    for p in catalogue.plans.values()
+                )
             ],
             "no plan matches these facts; choose one with --plan:",
         )
@@ -217,6 +229,26 @@ def facts_validate(paths: tuple[str, ...]) -> None:
 def facts_tables() -> None:
     """List the CSV tables a fact set may be split into."""
     click.echo("\n".join(CSV_TABLES))
+
+
+@facts.command("vocabulary")
+def facts_vocabulary() -> None:
+    """Every name a fact file may use, with its meaning and unit."""
+    from tabulate import tabulate
+
+    from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATORS
+
+    sections = [
+        (
+            "dossiers: / fields (counts)",
+            [[q.name, q.unit, q.meaning] for q in DOSSIER_FIELDS.values()],
+        ),
+        ("indicators:", [[q.name, q.unit, q.meaning] for q in INDICATORS.values()]),
+        ("duties:", [[d.name, "yes/no", d.meaning] for d in DUTIES.values()]),
+        ("events: kind", [[e.name, "event", e.meaning] for e in EVENT_KINDS.values()]),
+    ]
+    for title, rows in sections:
+        click.echo(f"{title}\n{tabulate(rows, headers=['name', 'unit', 'meaning'])}\n")
 
 
 @main.group()

@@ -17,7 +17,7 @@ from cchc.facts.periods import Period
 from cchc.rules.catalogue import Catalogue, Plan
 from cchc.rules.conditions import compile_condition
 from cchc.rules.measures import observe
-from cchc.rules.schema import Rule, TaskMeasure
+from cchc.rules.schema import Rule, ScoreMeasure, ScoreSumMeasure, TaskMeasure
 
 EngineName = Literal["auto", "durable", "python"]
 
@@ -55,17 +55,33 @@ def make_evaluator(engine: EngineName) -> durable_evaluator.DurableEvaluator | P
 
 
 def check_task_references(facts: FactSet, catalogue: Catalogue) -> None:
-    """A task completion must name a task the catalogue knows; a typo is an input error."""
-    known = {rule.measure.task for rule in catalogue.rules if isinstance(rule.measure, TaskMeasure)}
-    problems = [
-        f"{', '.join(facts.files)}: reports[{report.unit} {report.period}].tasks[{index}].task: "
-        f"unknown task {task.task!r}; see `cchc rules list`"
-        for report in facts.reports.values()
-        for index, task in enumerate(report.tasks)
-        if task.task not in known
-    ]
+    """Task completions and scores must name a task or criterion the catalogue knows; a typo is
+    an input error, not silently "no data"."""
+    tasks = {rule.measure.task for rule in catalogue.rules if isinstance(rule.measure, TaskMeasure)}
+    codes = {code for rule in catalogue.rules for code in _score_codes(rule)}
+    problems = []
+    for report in facts.reports.values():
+        where = f"{', '.join(facts.files)}: reports[{report.unit} {report.period}]"
+        problems += [
+            f"{where}.tasks[{i}].task: unknown task {task.task!r}; see `cchc rules list`"
+            for i, task in enumerate(report.tasks)
+            if task.task not in tasks
+        ]
+        problems += [
+            f"{where}.scores.{code}: unknown criterion code {code!r}"
+            for code in report.scores
+            if code not in codes
+        ]
     if problems:
         raise FactError(problems)
+
+
+def _score_codes(rule: Rule) -> list[str]:
+    if isinstance(rule.measure, ScoreMeasure):
+        return [rule.measure.code]
+    if isinstance(rule.measure, ScoreSumMeasure):
+        return [rule.measure.code, *rule.measure.parts]
+    return []
 
 
 def evaluate(

@@ -20,11 +20,22 @@ from cchc.facts.model import FactSet, Report, Unit
 from cchc.facts.periods import Period
 
 SCHEMA = "cchc-facts/1"
-CSV_TABLES = ("units", "reports", "dossiers", "indicators", "duties", "events", "tasks")
-_CONTAINERS = {"dossiers", "indicators", "duties", "events", "tasks"}
+CSV_TABLES = (
+    "units",
+    "reports",
+    "dossiers",
+    "fields",
+    "indicators",
+    "scores",
+    "duties",
+    "events",
+    "tasks",
+)
+_CONTAINERS = {"dossiers", "dossiers_by_field", "indicators", "scores", "duties", "events", "tasks"}
 _KEYED_COLUMNS = {
     "units": {"id", "name", "kind", "parent", "agency"},
-    "reports": {"unit", "period", "submitted", "thematic_submitted"},
+    "reports": {"unit", "period", "submitted", "thematic_submitted", "data_from", "data_to"},
+    "scores": {"unit", "period", "code", "score"},
     "duties": {"unit", "period", "duty", "done", "date", "evidence"},
     "events": {"unit", "period", "kind", "date", "inspected", "note"},
     "tasks": {"unit", "period", "task", "completed", "product"},
@@ -58,7 +69,7 @@ class Origin:
 
 @dataclass
 class Fragment:
-    kind: str  # "unit" or "report"
+    kind: str  # "unit", "report" or "jurisdiction"
     data: dict[str, Any]
     origin: Origin
 
@@ -137,11 +148,15 @@ def _document_fragments(path: Path, document: Any) -> Iterator[Fragment]:
     file = str(path)
     if not isinstance(document, dict):
         raise FactError([f"{file}: expected a mapping with `units` and/or `reports`"])
-    unknown = sorted(set(document) - {"schema", "units", "reports"})
+    unknown = sorted(set(document) - {"schema", "jurisdiction", "units", "reports"})
     problems = [f"{file}: {key}: unknown top-level key" for key in map(str, unknown)]
     schema = document.get("schema", SCHEMA)
     if schema != SCHEMA:
         problems.append(f"{file}: schema: {schema!r} is not supported; expected {SCHEMA!r}")
+    if "jurisdiction" in document:
+        yield Fragment(
+            "jurisdiction", {"code": document["jurisdiction"]}, Origin(file, "jurisdiction")
+        )
     for key, kind in (("units", "unit"), ("reports", "report")):
         items = document.get(key) or []
         if not isinstance(items, list):
@@ -189,6 +204,8 @@ def _csv_fragments(path: Path, text: str) -> Iterator[Fragment]:
 
 def _check_header(file: str, table: str, header: list[str]) -> None:
     required = {"id", "name", "kind"} if table == "units" else {"unit", "period"}
+    if table == "fields":
+        required = required | {"field"}
     missing = sorted(required - set(header))
     unknown = sorted(set(header) - _KEYED_COLUMNS[table]) if table in _KEYED_COLUMNS else []
     problems = [f"{file}: header: missing column {name!r}" for name in missing]
@@ -205,6 +222,13 @@ def _csv_row_fragment(table: str, cells: dict[str, str], origin: Origin) -> Frag
         return Fragment("report", {**key, **cells}, origin)
     if table in ("dossiers", "indicators"):
         return Fragment("report", {**key, table: cells}, origin)
+    if table == "fields":
+        field_code = cells.pop("field", "")
+        return Fragment("report", {**key, "dossiers_by_field": {field_code: cells}}, origin)
+    if table == "scores":
+        return Fragment(
+            "report", {**key, "scores": {cells.get("code", ""): cells.get("score")}}, origin
+        )
     if table == "duties":
         duty = cells.pop("duty", "")
         return Fragment("report", {**key, "duties": {duty: cells}}, origin)
@@ -226,7 +250,15 @@ def _build(fragments: list[Fragment], files: tuple[str, ...]) -> FactSet:
     units: dict[str, Unit] = {}
     unit_origins: dict[str, Origin] = {}
     grouped: dict[tuple[str, Period], list[tuple[Report, Origin]]] = {}
+    jurisdictions: dict[str, Origin] = {}
     for fragment in fragments:
+        if fragment.kind == "jurisdiction":
+            code = fragment.data["code"]
+            if not isinstance(code, str) or not code.strip():
+                problems.append(f"{fragment.origin.at()}: expected a name such as 'ha-noi'")
+            else:
+                jurisdictions.setdefault(code, fragment.origin)
+            continue
         if fragment.kind == "unit":
             unit = _validate(Unit, fragment, problems)
             if unit is None:
@@ -253,9 +285,16 @@ def _build(fragments: list[Fragment], files: tuple[str, ...]) -> FactSet:
     problems += _reference_problems(units, unit_origins, grouped)
     if not units and not problems:
         problems.append(f"{', '.join(files)}: no units: a fact set needs a registry of units")
+    if len(jurisdictions) > 1:
+        problems.append(
+            "files disagree on the jurisdiction: "
+            + "; ".join(f"{origin.at()} = {code!r}" for code, origin in jurisdictions.items())
+        )
     if problems:
         raise FactError(problems)
-    return FactSet(units=units, reports=reports, files=files)
+    return FactSet(
+        units=units, reports=reports, files=files, jurisdiction=next(iter(jurisdictions), None)
+    )
 
 
 def _merge(parts: list[tuple[Report, Origin]], problems: list[str]) -> Report | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -21,8 +23,11 @@ from pydantic import (
 from cchc.facts.periods import Period
 from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATORS, Quantity
 
-UnitKind = Literal["city", "department", "district", "commune"]
-UNIT_KINDS: tuple[str, ...] = ("city", "department", "district", "commune")
+# city: a centrally-run city or a province (cấp tỉnh); department: a Sở or equivalent;
+# district: a district-level committee; division: a phòng/ban inside a district committee;
+# commune: a commune, ward or township committee.
+UnitKind = Literal["city", "department", "district", "division", "commune"]
+UNIT_KINDS: tuple[str, ...] = ("city", "department", "district", "division", "commune")
 
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^\S+$")]
 PeriodField = Annotated[Period, BeforeValidator(Period.parse), PlainSerializer(str)]
@@ -75,6 +80,23 @@ class DutyReport(_Strict):
     evidence: str | None = None
 
 
+def _exact_score(value: object) -> Fraction:
+    """8.424 stays 8.424: read through its decimal text, never through a binary float."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("expected a number such as 8.424")
+    try:
+        exact = Fraction(Decimal(str(value).strip().replace(",", ".")))
+    except (InvalidOperation, ValueError) as error:
+        raise ValueError(f"{value!r} is not a number") from error
+    if exact < 0:
+        raise ValueError("a score cannot be negative")
+    return exact
+
+
+Score = Annotated[Fraction, BeforeValidator(_exact_score), PlainSerializer(str)]
+FieldCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
 def _check_names(values: dict[str, int], vocabulary: dict[str, Quantity], what: str) -> None:
     unknown = sorted(set(values) - set(vocabulary))
     if unknown:
@@ -103,8 +125,15 @@ class Report(_Strict):
     period: PeriodField
     submitted: dt.date | None = None
     thematic_submitted: dt.date | None = None
+    # The data cut-off window the report covers, where a plan fixes one (Thanh Xuân 2024).
+    data_from: dt.date | None = None
+    data_to: dt.date | None = None
     dossiers: dict[str, NonNegativeInt] = Field(default_factory=dict)
+    # The same counts for single fields of procedures (lĩnh vực), for targets with exceptions.
+    dossiers_by_field: dict[FieldCode, dict[str, NonNegativeInt]] = Field(default_factory=dict)
     indicators: dict[str, NonNegativeInt] = Field(default_factory=dict)
+    # Index points and survey percentages (PAR INDEX, SIPAS) by criterion code, exact decimals.
+    scores: dict[Identifier, Score] = Field(default_factory=dict)
     duties: dict[str, DutyReport] = Field(default_factory=dict)
     events: list[Event] = Field(default_factory=list)
     tasks: list[TaskCompletion] = Field(default_factory=list)
@@ -113,6 +142,13 @@ class Report(_Strict):
     @classmethod
     def _known_dossier_fields(cls, values: dict[str, int]) -> dict[str, int]:
         _check_names(values, DOSSIER_FIELDS, "dossier count")
+        return values
+
+    @field_validator("dossiers_by_field")
+    @classmethod
+    def _known_field_counts(cls, values: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        for counts in values.values():
+            _check_names(counts, DOSSIER_FIELDS, "dossier count")
         return values
 
     @field_validator("indicators")
@@ -134,6 +170,14 @@ class Report(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Report:
         problems = _check_arithmetic(self.dossiers, DOSSIER_FIELDS)
+        for code, counts in self.dossiers_by_field.items():
+            problems += [f"{code}: {p}" for p in _check_arithmetic(counts, DOSSIER_FIELDS)]
+            problems += [
+                f"dossiers_by_field.{code}.{name} = {value} is more than dossiers.{name} = "
+                f"{self.dossiers[name]}"
+                for name, value in counts.items()
+                if name in self.dossiers and value > self.dossiers[name]
+            ]
         problems += _check_arithmetic(self.indicators, INDICATORS)
         problems += self._dates_outside_period()
         if problems:
@@ -152,6 +196,8 @@ class Report(_Strict):
             for i, task in enumerate(self.tasks)
             if not period.contains(task.completed)
         ]
+        if self.data_from and self.data_to and self.data_from > self.data_to:
+            problems.append(f"data_from {self.data_from} is after data_to {self.data_to}")
         for name in ("submitted", "thematic_submitted"):
             sent = getattr(self, name)
             if sent is not None and sent < period.start:
@@ -166,6 +212,7 @@ class FactSet:
     units: dict[str, Unit]
     reports: dict[tuple[str, Period], Report]
     files: tuple[str, ...] = ()
+    jurisdiction: str | None = None  # e.g. "ha-noi": narrows the plans `cchc check` picks
     _by_unit: dict[str, list[Report]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -7,6 +7,9 @@ never silently becomes "no data".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 
 @dataclass(frozen=True)
@@ -233,3 +236,46 @@ EVENT_KINDS: dict[str, EventKind] = {
         EventKind("staff_evaluation", "a round of evaluating civil servants' work"),
     ]
 }
+
+
+CORE_NAMES: frozenset[str] = frozenset([*DOSSIER_FIELDS, *INDICATORS, *DUTIES, *EVENT_KINDS])
+
+# Plans beyond the first bring their own words. Each file in facts/vocabularies/ adds names under
+# `indicators:`, `duties:` and `events:`; a name defined twice is an error, found on import.
+VOCABULARY_DIR = Path(__file__).parent / "vocabularies"
+
+
+def _extend_from_files() -> None:
+    for path in sorted(VOCABULARY_DIR.glob("*.yaml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name, spec in (document.get("indicators") or {}).items():
+            _add(
+                INDICATORS,
+                name,
+                path,
+                Quantity(
+                    name,
+                    spec["meaning"],
+                    spec["unit"],
+                    tuple(spec.get("at_most", ())),
+                    tuple(spec.get("total_of", ())),
+                ),
+            )
+        for name, spec in (document.get("duties") or {}).items():
+            _add(DUTIES, name, path, Duty(name, spec["meaning"]))
+        for name, spec in (document.get("events") or {}).items():
+            _add(
+                EVENT_KINDS,
+                name,
+                path,
+                EventKind(name, spec["meaning"], bool(spec.get("needs_subject", False))),
+            )
+
+
+def _add(table: dict, name: str, path: Path, entry: object) -> None:
+    if name in table:
+        raise ValueError(f"{path}: {name!r} is already defined in the fact vocabulary")
+    table[name] = entry
+
+
+_extend_from_files()

@@ -19,8 +19,10 @@ from cchc.rules.schema import (
     PlanFile,
     PlanInfo,
     Rule,
+    ScoreTable,
     TaskMeasure,
 )
+from cchc.rules.score_tables import score_table_rules, table_discrepancies
 
 PLANS_DIR = Path(__file__).parent / "plans"
 SOURCES_DIR = Path(__file__).parent / "sources"
@@ -40,6 +42,9 @@ class Plan:
     not_checkable: list[NotCheckable]
     appendix_tasks: list[AppendixTask]
     file: Path
+    score_tables: list[ScoreTable] = field(default_factory=list)
+    # Where a score table's parts do not add up to their parent, as printed in the source.
+    table_discrepancies: list[str] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -101,6 +106,10 @@ def load_plan(path: Path) -> Plan:
     except ValidationError as error:
         raise CatalogueError([_describe(path, document, e) for e in error.errors()]) from error
     rules = list(plan_file.rules) + [_task_rule(task) for task in plan_file.appendix_tasks]
+    discrepancies: list[str] = []
+    for table in plan_file.score_tables:
+        rules += score_table_rules(table)
+        discrepancies += table_discrepancies(table)
     problems = [
         f"{path}: {rule.id}: applies_to.agencies: unknown agency {code!r}; declare it in `agencies`"
         for rule in rules
@@ -177,7 +186,7 @@ def _task_rule(task: AppendixTask) -> Rule:
         title=task.content if len(task.content) <= 90 else task.content[:87].rstrip() + "…",
         citation=Citation(clause=task.clause, quote=task.content),
         applies_to=task.applies_to,
-        strength="firm",
+        strength=task.strength,
         measure=TaskMeasure(kind="task_deadline", task=task.id, due=task.due),
         periods=[year_of_due],
         due_text=task.due_text,

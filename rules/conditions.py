@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from cchc.rules.schema import DeadlineMeasure, DutyMeasure, Rule, TaskMeasure
+from cchc.rules.schema import (
+    DataWindowMeasure,
+    DeadlineMeasure,
+    DutyMeasure,
+    Rule,
+    ScoreMeasure,
+    ScoreSumMeasure,
+    TaskMeasure,
+)
 
 Condition = dict[str, Any]
 
@@ -28,11 +36,21 @@ def compile_condition(rule: Rule) -> Condition:
         on_time = "lt" if getattr(measure, "due_is", "on_or_before") == "before" else "lte"
         return {"all": [test("delivered", "eq", True), test("days_vs_due", on_time, 0)]}
     if isinstance(measure, DutyMeasure):
-        return test("done", "eq", True)
+        if measure.due is None:
+            return test("done", "eq", True)
+        on_time = "lt" if measure.due_is == "before" else "lte"
+        return {"all": [test("done", "eq", True), test("days_vs_due", on_time, 0)]}
+    if isinstance(measure, ScoreSumMeasure):
+        return test("parts_vs_total", "eq", 0)
+    if isinstance(measure, DataWindowMeasure):
+        return {"all": [test("from_vs_expected", "eq", 0), test("to_vs_expected", "eq", 0)]}
     assert rule.target is not None  # the schema requires it for every other measure
     if rule.target.op == "between":
         return {"all": [test("vs_low", "gte", 0), test("vs_high", "lte", 0)]}
-    return test("vs_target", OPERATORS[rule.target.op], 0)
+    meets = test("vs_target", OPERATORS[rule.target.op], 0)
+    if isinstance(measure, ScoreMeasure) and measure.maximum is not None:
+        return {"all": [meets, test("vs_maximum", "lte", 0)]}
+    return meets
 
 
 def negate(condition: Condition) -> Condition:

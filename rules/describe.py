@@ -85,5 +85,10 @@ def coverage_rows(plans: list[Plan]) -> str:
         reasons = "\n".join(
             f"  - {item.clause}: “{item.quote}” — {item.reason}" for item in plan.not_checkable
         )
-        blocks.append(f"{plan.info.number} ({plan.id})\n{table}\n\nNot checkable:\n{reasons}")
+        block = f"{plan.info.number} ({plan.id})\n{table}\n\nNot checkable:\n{reasons}"
+        if plan.table_discrepancies:
+            block += "\n\nSource tables whose parts do not add up (encoded as printed):\n" + (
+                "\n".join(f"  - {item}" for item in plan.table_discrepancies)
+            )
+        blocks.append(block)
     return "\n\n".join(blocks)

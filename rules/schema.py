@@ -106,6 +106,9 @@ FieldRef = Annotated[str, BeforeValidator(_field_ref)]
 Window = Literal["each_report", "year"]
 
 
+FieldCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
 class ShareMeasure(_Strict):
     """numerator / denominator, both sums of reported counts of the same unit and period."""
 
@@ -114,6 +117,20 @@ class ShareMeasure(_Strict):
     denominator: list[FieldRef] = Field(min_length=1)
     window: Window = "each_report"
     counted: Text  # what the numerator counts, for the gap: "dossiers resolved on time or early"
+    # Dossier counts of one field of procedures only (`dossiers_by_field.<field>`), or all
+    # dossiers less some fields: "100% on time, except land and planning at 99%".
+    field: FieldCode | None = None
+    excluding_fields: list[FieldCode] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_selection(self) -> ShareMeasure:
+        if self.field and self.excluding_fields:
+            raise ValueError("give `field` or `excluding_fields`, not both")
+        if (self.field or self.excluding_fields) and any(
+            not ref.startswith("dossiers.") for ref in [*self.numerator, *self.denominator]
+        ):
+            raise ValueError("`field` and `excluding_fields` select dossier counts only")
+        return self
 
 
 class QuantityMeasure(_Strict):
@@ -157,6 +174,10 @@ class PopulationShareMeasure(_Strict):
     event: str
     population: AppliesTo
     counted: Text
+    # registry: the population is every matching unit in the registry, one finding overall;
+    # children: each unit the rule applies to, over its own matching child units (a district
+    # inspecting 30% of its communes), one finding per applicable unit.
+    scope: Literal["registry", "children"] = "registry"
 
 
 class DeadlineMeasure(_Strict):
@@ -178,10 +199,12 @@ class TaskMeasure(_Strict):
 
 
 class DutyMeasure(_Strict):
-    """A yes/no duty with no number: reported done, or not."""
+    """A yes/no duty with no number: reported done, or not; by a date when the plan gives one."""
 
     kind: Literal["duty"]
     duty: str
+    due: date | None = None
+    due_is: Literal["before", "on_or_before"] = "on_or_before"
 
     @field_validator("duty")
     @classmethod
@@ -191,8 +214,45 @@ class DutyMeasure(_Strict):
         return duty
 
 
+class ScoreMeasure(_Strict):
+    """An index score (PAR INDEX points, SIPAS %) against its target, never above its maximum."""
+
+    kind: Literal["score"]
+    code: Annotated[str, StringConstraints(pattern=r"^\S+$")]
+    maximum: Number | None = None
+
+
+class ScoreSumMeasure(_Strict):
+    """Reported parts add up to their reported parent (a PAR INDEX area and its criteria)."""
+
+    kind: Literal["score_sum"]
+    code: Annotated[str, StringConstraints(pattern=r"^\S+$")]
+    parts: list[Annotated[str, StringConstraints(pattern=r"^\S+$")]] = Field(min_length=1)
+
+
+class BaselineMeasure(_Strict):
+    """The relative change of a count against a baseline year: staff cut 5% vs 2021."""
+
+    kind: Literal["change_vs_baseline"]
+    indicator: FieldRef
+    baseline: PeriodField
+    direction: Literal["decrease", "increase"]
+    counted: Text
+
+
+class DataWindowMeasure(_Strict):
+    """The data cut-off window a period's report must cover (from, to), as the plan fixes it."""
+
+    kind: Literal["data_window"]
+    windows: dict[PeriodField, tuple[date, date]] = Field(min_length=1)
+
+
 Measure = Annotated[
     ShareMeasure
+    | ScoreMeasure
+    | ScoreSumMeasure
+    | BaselineMeasure
+    | DataWindowMeasure
     | QuantityMeasure
     | RangeMeasure
     | EventCountMeasure
@@ -233,7 +293,10 @@ class Rule(_Strict):
 
     @model_validator(mode="after")
     def _coherent(self) -> Rule:
-        needs_target = not isinstance(self.measure, DeadlineMeasure | TaskMeasure | DutyMeasure)
+        needs_target = not isinstance(
+            self.measure,
+            DeadlineMeasure | TaskMeasure | DutyMeasure | ScoreSumMeasure | DataWindowMeasure,
+        )
         if needs_target and self.target is None:
             raise ValueError(f"a {self.measure.kind} rule needs a `target`")
         if not needs_target and self.target is not None:
@@ -263,14 +326,61 @@ class AppendixTask(_Strict):
     content: Text
     product: Text
     owner: Text
+    partners: str | None = None  # cơ quan phối hợp, as written
+    budget: str | None = None  # kinh phí as written (e.g. million VND)
     due_text: Text
     due: date
     applies_to: AppliesTo
+    strength: Literal["firm", "aspirational"] = "firm"
+    notes: list[Text] = Field(default_factory=list)
+
+
+class ScoreRow(_Strict):
+    """One row of an index table: a criterion, its maximum, last year's result, this year's aim."""
+
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]+$")]  # 2.4.1, I, I.1, total
+    title: Text  # verbatim, checked against the source
+    maximum: Number | None = None
+    baseline: Number | None = None
+    target: Text | None = None  # as written: "8.5", ">91.00"
+    notes: list[Text] = Field(default_factory=list)
+
+    @property
+    def target_op(self) -> str:
+        assert self.target is not None
+        return ">" if self.target.strip().startswith(">") else ">="
+
+    @property
+    def target_value(self) -> Fraction:
+        assert self.target is not None
+        return parse_number(self.target.strip().lstrip(">").strip())
+
+    @property
+    def parent_code(self) -> str | None:
+        if self.code == "total":
+            return None
+        head, _, _ = self.code.rpartition(".")
+        return head or "total"
+
+
+class ScoreTable(_Strict):
+    """An appendix table of index criteria, expanded into one `score` rule per row with a target
+    and one `score_sum` rule per row whose parts must add up to it."""
+
+    id_prefix: RuleId  # HN192-PAR
+    code_prefix: Annotated[str, StringConstraints(pattern=r"^\S+$")]  # the facts' score codes: PAR-
+    clause: Text  # Phụ lục A
+    applies_to: AppliesTo
+    strength: Literal["firm", "aspirational"]
+    period: PeriodField
+    aggregate: Literal["sum", "none"]  # whether a parent's points are the sum of its parts'
+    rows: list[ScoreRow] = Field(min_length=1)
     notes: list[Text] = Field(default_factory=list)
 
 
 class PlanInfo(_Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    jurisdiction: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]  # ha-noi
     number: Text
     title: Text
     issued: date
@@ -286,4 +396,5 @@ class PlanFile(_Strict):
     agencies: dict[str, Text] = Field(default_factory=dict)  # agency code -> name in the plan
     rules: list[Rule] = Field(default_factory=list)
     appendix_tasks: list[AppendixTask] = Field(default_factory=list)
+    score_tables: list[ScoreTable] = Field(default_factory=list)
     not_checkable: list[NotCheckable] = Field(default_factory=list)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 from cchc.facts.model import FactSet
-from cchc.rules.measures import deadlines, duty, events, quantity, share
+from cchc.rules.measures import baseline, deadlines, duty, events, quantity, scores, share
 from cchc.rules.measures.observation import POPULATION, Observation
 from cchc.rules.schema import Rule
 
@@ -24,6 +24,10 @@ MEASURES: dict[str, Observe] = {
     "report_deadline": deadlines.observe_report,
     "task_deadline": deadlines.observe_task,
     "duty": duty.observe,
+    "score": scores.observe_score,
+    "score_sum": scores.observe_sum,
+    "change_vs_baseline": baseline.observe,
+    "data_window": deadlines.observe_window,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
@@ -23,28 +23,53 @@ def rule_years(rule: Rule) -> set[int]:
     return {period.year for period in rule.periods}
 
 
+def flat_counts(
+    report: Report, field: str | None = None, excluding: tuple[str, ...] = ()
+) -> dict[str, int]:
+    """The report's counts as {"dossiers.x": n, "indicators.y": m}. With `field`, dossier counts
+    are that field's only; with `excluding`, all dossiers less those fields (a count is dropped,
+    i.e. not reported, when an excluded field does not give it)."""
+    dossiers: dict[str, int] = dict(report.dossiers)
+    if field is not None:
+        dossiers = dict(report.dossiers_by_field.get(field, {}))
+    elif excluding:
+        parts = [report.dossiers_by_field.get(code, {}) for code in excluding]
+        dossiers = {
+            name: value - sum(part[name] for part in parts)
+            for name, value in report.dossiers.items()
+            if all(name in part for part in parts)
+        }
+    counts = {f"dossiers.{name}": value for name, value in dossiers.items()}
+    counts.update({f"indicators.{name}": value for name, value in report.indicators.items()})
+    return counts
+
+
 def reported(report: Report, ref: str) -> int | None:
-    group, _, name = ref.partition(".")
-    return getattr(report, group).get(name)
+    return flat_counts(report).get(ref)
 
 
-def total(report: Report, refs: Iterable[str]) -> int | None:
+def total(counts: dict[str, int], refs: Iterable[str]) -> int | None:
     """The sum of the named counts, or None when any of them was not reported."""
-    values = [reported(report, ref) for ref in refs]
-    return None if any(v is None for v in values) else sum(values)  # type: ignore[arg-type]
+    values = [counts.get(ref) for ref in refs]
+    return None if any(v is None for v in values) else sum(values)  # type: ignore[misc]
 
 
-def mentions_any(report: Report, refs: Iterable[str]) -> bool:
-    return any(reported(report, ref) is not None for ref in refs)
+def mentions_any(counts: dict[str, int], refs: Iterable[str]) -> bool:
+    return any(ref in counts for ref in refs)
 
 
-def missing_fields(report: Report, refs: Iterable[str]) -> list[str]:
-    return [ref for ref in refs if reported(report, ref) is None]
+def missing_fields(counts: dict[str, int], refs: Iterable[str]) -> list[str]:
+    return [ref for ref in refs if ref not in counts]
 
 
-def year_report(reports: list[Report], year: int, refs: list[str]) -> Report | None:
+def year_report(
+    reports: list[Report],
+    year: int,
+    refs: list[str],
+    counts: Callable[[Report], dict[str, int]] = flat_counts,
+) -> Report | None:
     """For a whole-year target: the annual report, else the one reaching furthest into the year."""
-    candidates = [r for r in reports if r.period.year == year and mentions_any(r, refs)]
+    candidates = [r for r in reports if r.period.year == year and mentions_any(counts(r), refs)]
     if not candidates:
         return None
     return max(candidates, key=lambda r: (r.period.end, r.period.end - r.period.start))

@@ -8,7 +8,7 @@ from datetime import date
 from cchc.facts.model import FactSet
 from cchc.rules.measures.common import applicable_units, day
 from cchc.rules.measures.observation import Observation
-from cchc.rules.schema import DeadlineMeasure, Rule, TaskMeasure
+from cchc.rules.schema import DataWindowMeasure, DeadlineMeasure, Rule, TaskMeasure
 
 
 def _delivery(
@@ -113,3 +113,42 @@ def observe_task(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observatio
             as_of,
             "the product",
         )
+
+
+def observe_window(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
+    """A report's declared data window (data_from, data_to) against the one the plan fixes."""
+    measure = rule.measure
+    assert isinstance(measure, DataWindowMeasure)
+    for unit in applicable_units(rule.applies_to, facts):
+        for period, (start, end) in sorted(measure.windows.items()):
+            wanted = f"data from {day(start)} to {day(end)}"
+            report = facts.report(unit.id, period)
+            closed = as_of > period.end
+            if report is None or report.data_from is None or report.data_to is None:
+                yield Observation(
+                    rule.id,
+                    unit.id,
+                    str(period),
+                    "no_data",
+                    closed,
+                    target=wanted,
+                    detail=f"the {period} report does not state its data window",
+                )
+                continue
+            shifts = [(report.data_from - start).days, (report.data_to - end).days]
+            yield Observation(
+                rule.id,
+                unit.id,
+                str(period),
+                "measured",
+                closed,
+                {"from_vs_expected": shifts[0], "to_vs_expected": shifts[1]},
+                actual=f"data from {day(report.data_from)} to {day(report.data_to)}",
+                target=wanted,
+                arithmetic=(
+                    f"from {day(report.data_from)} ({shifts[0]:+d} days), "
+                    f"to {day(report.data_to)} ({shifts[1]:+d} days)"
+                ),
+                gap=None if shifts == [0, 0] else f"cover {day(start)} – {day(end)}",
+                due=end,
+            )

@@ -89,65 +89,78 @@ def observe_count(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observati
 
 
 def observe_population(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
-    """One finding for the whole population, attributed to the unit the rule applies to (the
-    city) when it is in the registry, else to the population itself."""
+    """Coverage of a population by events (inspections). With scope `registry`, one finding for
+    the whole population, the city's when it is in the registry; with scope `children`, one per
+    unit the rule applies to, over that unit's own child units (a district and its communes)."""
     measure = rule.measure
-    assert isinstance(measure, PopulationShareMeasure) and rule.target is not None
-    target = rule.target.value
-    assert target is not None
-    population = sorted(u.id for u in applicable_units(measure.population, facts))
+    assert isinstance(measure, PopulationShareMeasure)
+    everyone = sorted(u.id for u in applicable_units(measure.population, facts))
     owners = applicable_units(rule.applies_to, facts)
-    owner = owners[0].id if owners else POPULATION
-    wanted = f"{SYMBOLS[rule.target.op]} {percent(target)} of {measure.population.describe()}"
+    if measure.scope == "registry":
+        groups = [(owners[0].id if owners else POPULATION, everyone)]
+    else:
+        groups = [(o.id, [u for u in everyone if facts.units[u].parent == o.id]) for o in owners]
     events = distinct_events(facts, None, measure.event, as_of)
-    for period in rule.periods:
-        closed = period_closed(period, as_of)
-        if not population:
-            yield Observation(
-                rule.id,
-                owner,
-                str(period),
-                "not_applicable",
-                closed,
-                target=wanted,
-                detail=f"no {measure.population.describe()} in the registry",
-            )
-            continue
-        if not covered(facts, None, period):
-            yield Observation(
-                rule.id,
-                owner,
-                str(period),
-                "no_data",
-                closed,
-                target=wanted,
-                detail=f"no report covers {period}",
-            )
-            continue
-        hit = sorted({e.inspected for e in events if period.contains(e.date)} & set(population))
-        actual = Fraction(len(hit), len(population))
-        strict = rule.target.op == ">"
-        need = needed_at_least(target, len(population), strict)
-        shown = f"{len(hit)} / {len(population)} = {percent(actual, target)}"
-        yield Observation(
+    for owner, population in groups:
+        for period in rule.periods:
+            yield _coverage(rule, measure, owner, population, events, period, facts, as_of)
+
+
+def _coverage(
+    rule: Rule,
+    measure: PopulationShareMeasure,
+    owner: str,
+    population: list[str],
+    events: set[Event],
+    period: Period,
+    facts: FactSet,
+    as_of: date,
+) -> Observation:
+    assert rule.target is not None and rule.target.value is not None
+    target = rule.target.value
+    wanted = f"{SYMBOLS[rule.target.op]} {percent(target)} of {measure.population.describe()}"
+    closed = period_closed(period, as_of)
+    if not population:
+        return Observation(
             rule.id,
             owner,
             str(period),
-            "measured",
+            "not_applicable",
             closed,
-            {"vs_target": sign(actual, target)},
-            actual=f"{shown} {measure.counted}",
             target=wanted,
-            arithmetic=f"{shown} {compare_symbol(actual, target)} {percent(target)}",
-            gap=None
-            if len(hit) >= need
-            else (
-                f"{need - len(hit)} more units to inspect by {day(period.end)} "
-                f"({need} of the {len(population)} in the registry)"
-            ),
-            detail=("inspected: " + ", ".join(hit))
-            if hit
-            else "no unit of the population inspected",
-            due=period.end,
-            numbers={"inspected": len(hit), "population": len(population)},
+            detail=f"no {measure.population.describe()} in the registry",
         )
+    if not covered(facts, None, period):
+        return Observation(
+            rule.id,
+            owner,
+            str(period),
+            "no_data",
+            closed,
+            target=wanted,
+            detail=f"no report covers {period}",
+        )
+    hit = sorted({e.inspected for e in events if period.contains(e.date)} & set(population))
+    actual = Fraction(len(hit), len(population))
+    need = needed_at_least(target, len(population), rule.target.op == ">")
+    shown = f"{len(hit)} / {len(population)} = {percent(actual, target)}"
+    return Observation(
+        rule.id,
+        owner,
+        str(period),
+        "measured",
+        closed,
+        {"vs_target": sign(actual, target)},
+        actual=f"{shown} {measure.counted}",
+        target=wanted,
+        arithmetic=f"{shown} {compare_symbol(actual, target)} {percent(target)}",
+        gap=None
+        if len(hit) >= need
+        else (
+            f"{need - len(hit)} more units to inspect by {day(period.end)} "
+            f"({need} of the {len(population)} in the registry)"
+        ),
+        detail=("inspected: " + ", ".join(hit)) if hit else "no unit of the population inspected",
+        due=period.end,
+        numbers={"inspected": len(hit), "population": len(population)},
+    )

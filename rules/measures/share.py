@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from fractions import Fraction
 
@@ -13,6 +13,7 @@ from cchc.rules.measures.common import (
     allowed_at_most,
     applicable_units,
     compare_symbol,
+    flat_counts,
     integer,
     mentions_any,
     missing_fields,
@@ -28,6 +29,12 @@ from cchc.rules.measures.observation import Observation
 from cchc.rules.schema import RangeMeasure, Rule, ShareMeasure, Target
 
 
+def _counts_for(measure: ShareMeasure | RangeMeasure) -> Callable[[Report], dict[str, int]]:
+    field = getattr(measure, "field", None)
+    excluding = tuple(getattr(measure, "excluding_fields", ()))
+    return lambda report: flat_counts(report, field, excluding)
+
+
 def target_text(target: Target) -> str:
     if target.op == "between":
         assert target.low is not None and target.high is not None
@@ -40,14 +47,17 @@ def observe(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
     measure = rule.measure
     assert isinstance(measure, ShareMeasure | RangeMeasure)
     refs = [*measure.numerator, *measure.denominator]
+    counts = _counts_for(measure)
     for unit in applicable_units(rule.applies_to, facts):
         reports = facts.reports_of(unit.id)
         for year in sorted(rule_years(rule)):
             if measure.window == "year":
-                chosen = year_report(reports, year, refs)
+                chosen = year_report(reports, year, refs, counts)
                 picked = [chosen] if chosen else []
             else:
-                picked = [r for r in reports if r.period.year == year and mentions_any(r, refs)]
+                picked = [
+                    r for r in reports if r.period.year == year and mentions_any(counts(r), refs)
+                ]
             if not picked:
                 yield Observation(
                     rule.id,
@@ -75,7 +85,8 @@ def _observe_report(
     label = str(judged_over)
     source = f"from the {report.period} report" if report.period != judged_over else None
     closed = period_closed(judged_over, as_of)
-    absent = missing_fields(report, [*measure.numerator, *measure.denominator])
+    counts = _counts_for(measure)(report)
+    absent = missing_fields(counts, [*measure.numerator, *measure.denominator])
     if absent:
         return Observation(
             rule.id,
@@ -86,8 +97,8 @@ def _observe_report(
             target=target_text(rule.target),
             detail=f"the {report.period} report does not give {', '.join(absent)}",
         )
-    numerator = total(report, measure.numerator) or 0
-    denominator = total(report, measure.denominator) or 0
+    numerator = total(counts, measure.numerator) or 0
+    denominator = total(counts, measure.denominator) or 0
     numbers: dict[str, int | str] = {"numerator": numerator, "denominator": denominator}
     if denominator == 0:
         return Observation(
