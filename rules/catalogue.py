@@ -130,6 +130,8 @@ def load_plan(path: Path) -> Plan:
         list(plan_file.not_checkable),
         list(plan_file.appendix_tasks),
         path,
+        list(plan_file.score_tables),
+        discrepancies,
     )
 
 

@@ -11,11 +11,15 @@ from tabulate import tabulate
 from cchc.rules.catalogue import Plan
 from cchc.rules.conditions import compile_condition
 from cchc.rules.measures.common import number, percent
-from cchc.rules.schema import Rule
+from cchc.rules.measures.scores import decimal
+from cchc.rules.schema import Rule, ScoreMeasure
 
 
 def _measure_text(rule: Rule) -> str:
-    return json.dumps(rule.measure.model_dump(mode="json", exclude={"kind"}), ensure_ascii=False)
+    data = rule.measure.model_dump(mode="json", exclude={"kind"})
+    if isinstance(rule.measure, ScoreMeasure) and rule.measure.maximum is not None:
+        data["maximum"] = decimal(rule.measure.maximum)
+    return json.dumps(data, ensure_ascii=False)
 
 
 def _target_text(rule: Rule) -> str:
@@ -23,6 +27,8 @@ def _target_text(rule: Rule) -> str:
     if target is None:
         return rule.due_text or "done"
     shown = percent if rule.measure.kind in ("share", "ratio", "population_share") else number
+    if isinstance(rule.measure, ScoreMeasure):
+        shown = decimal
     if target.op == "between":
         assert target.low is not None and target.high is not None
         return f"{shown(target.low)} – {shown(target.high)}"

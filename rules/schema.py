@@ -343,6 +343,9 @@ class ScoreRow(_Strict):
     maximum: Number | None = None
     baseline: Number | None = None
     target: Text | None = None  # as written: "8.5", ">91.00"
+    # "some" when the table lists only some of a criterion's parts: its points are then not
+    # the sum of the listed rows, so no sum check is generated or reported for it.
+    parts_listed: Literal["all", "some"] = "all"
     notes: list[Text] = Field(default_factory=list)
 
     @property

@@ -32,7 +32,7 @@ def children_of(table: ScoreTable) -> dict[str, list[ScoreRow]]:
 def _example(table: ScoreTable, name: str, expect: str, scores: dict[str, Fraction]) -> Example:
     report = {
         "period": str(table.period),
-        "scores": {code: str(value) for code, value in scores.items()},
+        "scores": {code: decimal(value) for code, value in scores.items()},
     }
     return Example(
         name=name, as_of=f"{table.period.year + 1}-03-01", expect=expect, reports=[report]
@@ -115,7 +115,7 @@ def score_table_rules(table: ScoreTable) -> list[Rule]:
         rules += [
             _sum_rule(table, rows[code], parts)
             for code, parts in children_of(table).items()
-            if code in rows
+            if code in rows and rows[code].parts_listed == "all"
         ]
     return rules
 
@@ -130,6 +130,9 @@ def table_discrepancies(table: ScoreTable) -> list[str]:
         parent = rows.get(code)
         if parent is None:
             continue
+        partial = (
+            "; the table lists only some of its parts" if parent.parts_listed == "some" else ""
+        )
         for column in ("maximum", "baseline", "target"):
             values = [_column(part, column) for part in parts]
             whole = _column(parent, column)
@@ -139,7 +142,7 @@ def table_discrepancies(table: ScoreTable) -> list[str]:
             if total != whole:
                 found.append(
                     f"{table.clause} {code} {column}: the parts add up to "
-                    f"{decimal(total)}, the table says {decimal(whole)}"
+                    f"{decimal(total)}, the table says {decimal(whole)}{partial}"
                 )
     return found
 

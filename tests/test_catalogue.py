@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,21 @@ def test_rule_ids_are_unique_across_plans(tmp_path: Path) -> None:
     (tmp_path / "b.yaml").write_text(copy, encoding="utf-8")
     with pytest.raises(CatalogueError, match="id already used"):
         load_catalogue(tmp_path)
+
+
+def test_the_par_index_table_adds_up_except_where_it_lists_only_some_parts() -> None:
+    plan = CATALOGUE.plans["hanoi-par-sipas-2022"]
+    partial = "; the table lists only some of its parts"
+    assert plan.table_discrepancies == [
+        f"Phụ lục A 7.1 maximum: the parts add up to 2, the table says 7.25{partial}",
+        f"Phụ lục A 7.1 baseline: the parts add up to 0.586, the table says 5.836{partial}",
+        f"Phụ lục A 7.1 target: the parts add up to 1.63, the table says 6.45{partial}",
+        f"Phụ lục A 7.2 maximum: the parts add up to 0.5, the table says 1.5{partial}",
+        f"Phụ lục A 7.2 baseline: the parts add up to 0.19, the table says 1.19{partial}",
+        f"Phụ lục A 7.2 target: the parts add up to 0.25, the table says 1.22{partial}",
+    ]
+    ids = {rule.id for rule in plan.rules}
+    assert "HN192-PAR-total" in ids and "HN192-PAR-total-SUM" in ids
+    assert "HN192-PAR-7.1-SUM" not in ids and "HN192-PAR-7.2-SUM" not in ids
+    _, total = CATALOGUE.rule("HN192-PAR-total")
+    assert total.target.value == Fraction("92.55") and total.measure.maximum == 100
