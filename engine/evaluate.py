@@ -87,6 +87,7 @@ def _score_codes(rule: Rule) -> list[str]:
 def evaluate(
     plans: list[Plan], facts: FactSet, as_of: date, engine: EngineName = "auto"
 ) -> Evaluation:
+    facts = facts.known_as_of(as_of)
     selected: list[tuple[Plan, Rule]] = [(plan, rule) for plan in plans for rule in plan.rules]
     observed = [(plan, rule, obs) for plan, rule in selected for obs in observe(rule, facts, as_of)]
     conditions: dict[str, dict] = {}

@@ -219,6 +219,19 @@ class FactSet:
         for report in sorted(self.reports.values(), key=lambda r: (r.unit, r.period)):
             self._by_unit.setdefault(report.unit, []).append(report)
 
+    def known_as_of(self, as_of: dt.date) -> FactSet:
+        """The facts as they stood on a date: a report whose period had not begun, or that was
+        sent after the date, was not yet known then (its dated facts are filtered later)."""
+        known = {
+            key: report
+            for key, report in self.reports.items()
+            if report.period.start <= as_of
+            and (report.submitted is None or report.submitted <= as_of)
+        }
+        if len(known) == len(self.reports):
+            return self
+        return FactSet(self.units, known, self.files, self.jurisdiction)
+
     def reports_of(self, unit_id: str) -> list[Report]:
         return self._by_unit.get(unit_id, [])
 

@@ -245,3 +245,29 @@ def test_durable_rules_leaves_no_deprecation_warning_behind() -> None:
         warnings.simplefilter("always")
         on_time_findings(95, 5, "durable")
     assert not [w for w in caught if "utcfromtimestamp" in str(w.message)]
+
+
+def test_a_report_sent_after_the_evaluation_date_is_not_yet_known() -> None:
+    document = {
+        "units": [{"id": "q", "name": "Quận", "kind": "district"}],
+        "reports": [
+            {
+                "unit": "q",
+                "period": "2019-H1",
+                "submitted": "2019-06-03",
+                "indicators": {"civil_servants": 100, "civil_servants_trained": 60},
+            },
+            {
+                "unit": "q",
+                "period": "2019",
+                "submitted": "2019-11-08",
+                "indicators": {"civil_servants": 100, "civil_servants_trained": 100},
+            },
+        ],
+    }
+    facts = facts_from_document(document)
+    [mid_year] = evaluate([only("HN2019-II-15")], facts, date(2019, 7, 1), "python").findings
+    [year_end] = evaluate([only("HN2019-II-15")], facts, date(2020, 1, 15), "python").findings
+    assert (mid_year.status, mid_year.detail) == ("pending", "from the 2019-H1 report")
+    assert mid_year.arithmetic == "60 / 100 = 60% < 100%"
+    assert year_end.status == "pass"
