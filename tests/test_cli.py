@@ -149,3 +149,31 @@ def test_rules_list_show_and_coverage_print_the_catalogue() -> None:
 def test_rules_examples_runs_every_rule_example() -> None:
     result = run("rules", "examples")
     assert result.exit_code == 0 and " 0 failed" in result.output
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "plans"),
+    [
+        (None, ["hanoi-papi-2018", "thua-thien-hue-cchc-2018"]),
+        ("thua-thien-hue", ["thua-thien-hue-cchc-2018"]),
+        ("ha-noi", ["hanoi-papi-2018"]),
+    ],
+)
+def test_check_picks_plans_by_year_units_and_jurisdiction(
+    tmp_path: Path, jurisdiction: str | None, plans: list[str]
+) -> None:
+    document: dict = {"units": UNITS, "reports": [{"unit": "q", "period": "2018"}]}
+    if jurisdiction:
+        document["jurisdiction"] = jurisdiction
+    path = tmp_path / "facts.yaml"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    result = run("check", str(path), "--as-of", "2019-01-20", "--format", "json")
+    assert sorted(p["id"] for p in json.loads(result.output)["plans"]) == plans
+
+
+def test_files_that_disagree_on_the_jurisdiction_are_refused(tmp_path: Path) -> None:
+    for name, code in (("a.yaml", "ha-noi"), ("b.yaml", "thanh-xuan")):
+        (tmp_path / name).write_text(yaml.safe_dump({"jurisdiction": code}), encoding="utf-8")
+    (tmp_path / "units.yaml").write_text(yaml.safe_dump({"units": UNITS}), encoding="utf-8")
+    result = run("facts", "validate", str(tmp_path))
+    assert result.exit_code == 2 and "disagree on the jurisdiction" in result.output

@@ -22,8 +22,12 @@ def _quotes():
         for item in plan.not_checkable:
             yield pytest.param(plan, item.quote, id=f"{plan.id} not checkable {item.clause}")
         for task in plan.appendix_tasks:
-            for name in ("product", "owner", "due_text"):
-                yield pytest.param(plan, getattr(task, name), id=f"{task.id} {name}")
+            for name in ("product", "owner", "due_text", "partners", "budget"):
+                if getattr(task, name):
+                    yield pytest.param(plan, getattr(task, name), id=f"{task.id} {name}")
+        for table in plan.score_tables:
+            for row in table.rows:
+                yield pytest.param(plan, row.title, id=f"{table.id_prefix} {row.code} title")
 
 
 @pytest.mark.parametrize(("plan", "quote"), list(_quotes()))
