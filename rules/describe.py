@@ -14,6 +14,8 @@ from cchc.rules.measures.common import number, percent
 from cchc.rules.measures.scores import decimal
 from cchc.rules.schema import Rule, ScoreMeasure
 
+PERCENT_KINDS = ("share", "ratio", "population_share", "change_vs_baseline")
+
 
 def _measure_text(rule: Rule) -> str:
     data = rule.measure.model_dump(mode="json", exclude={"kind"})
@@ -26,7 +28,7 @@ def _target_text(rule: Rule) -> str:
     target = rule.target
     if target is None:
         return rule.due_text or "done"
-    shown = percent if rule.measure.kind in ("share", "ratio", "population_share") else number
+    shown = percent if rule.measure.kind in PERCENT_KINDS else number
     if isinstance(rule.measure, ScoreMeasure):
         shown = decimal
     if target.op == "between":
