@@ -44,14 +44,13 @@ def observe(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
                     for p, r in ((measure.baseline, base_report), (period, now_report))
                     if r is None
                 ]
-                yield Observation(
+                yield Observation.without_data(
                     rule.id,
                     unit.id,
                     str(period),
-                    "no_data",
                     closed,
-                    target=wanted,
-                    detail=f"no report gives {ref} for {' and '.join(lacking)}",
+                    wanted,
+                    f"no report gives {ref} for {' and '.join(lacking)}",
                 )
                 continue
             base = reported(base_report, ref) or 0

@@ -125,14 +125,13 @@ def observe_window(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observat
             report = facts.report(unit.id, period)
             closed = as_of > period.end
             if report is None or report.data_from is None or report.data_to is None:
-                yield Observation(
+                yield Observation.without_data(
                     rule.id,
                     unit.id,
                     str(period),
-                    "no_data",
                     closed,
-                    target=wanted,
-                    detail=f"the {period} report does not state its data window",
+                    wanted,
+                    f"the {period} report does not state its data window",
                 )
                 continue
             shifts = [(report.data_from - start).days, (report.data_to - end).days]

@@ -45,26 +45,24 @@ def observe(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
             )
             latest = _latest_word(facts, unit.id, period, measure.duty, as_of)
             if latest is None:
-                yield Observation(
+                yield Observation.without_data(
                     rule.id,
                     unit.id,
                     str(period),
-                    "no_data",
                     closed,
-                    target=wanted,
-                    detail=f"no report in {period} says whether {measure.duty} is done",
+                    wanted,
+                    f"no report in {period} says whether {measure.duty} is done",
                 )
                 continue
             source, word = latest
             if measure.due is not None and word.done and word.date is None:
-                yield Observation(
+                yield Observation.without_data(
                     rule.id,
                     unit.id,
                     str(period),
-                    "no_data",
                     closed,
-                    target=wanted,
-                    detail=f"{measure.duty} reported done, without the date the deadline needs",
+                    wanted,
+                    f"{measure.duty} reported done, without the date the deadline needs",
                 )
                 continue
             yield _observation(rule, measure, unit.id, period, closed, source, word, wanted, due)

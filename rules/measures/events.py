@@ -52,14 +52,13 @@ def observe_count(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observati
         for period in rule.periods:
             closed = period_closed(period, as_of)
             if not covered(facts, unit.id, period):
-                yield Observation(
+                yield Observation.without_data(
                     rule.id,
                     unit.id,
                     str(period),
-                    "no_data",
                     closed,
-                    target=wanted,
-                    detail=f"no report of this unit covers {period}",
+                    wanted,
+                    f"no report of this unit covers {period}",
                 )
                 continue
             dates = sorted(event.date for event in events if period.contains(event.date))
@@ -131,14 +130,8 @@ def _coverage(
             detail=f"no {measure.population.describe()} in the registry",
         )
     if not covered(facts, None, period):
-        return Observation(
-            rule.id,
-            owner,
-            str(period),
-            "no_data",
-            closed,
-            target=wanted,
-            detail=f"no report covers {period}",
+        return Observation.without_data(
+            rule.id, owner, str(period), closed, wanted, f"no report covers {period}"
         )
     hit = sorted({e.inspected for e in events if period.contains(e.date)} & set(population))
     actual = Fraction(len(hit), len(population))

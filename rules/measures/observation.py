@@ -26,6 +26,13 @@ class Observation:
     due: date | None = None
     numbers: dict[str, int | str] = field(default_factory=dict)  # raw figures, for JSON output
 
+    @classmethod
+    def without_data(
+        cls, rule_id: str, unit_id: str, period: str, closed: bool, target: str, detail: str
+    ) -> Observation:
+        """Nothing reported to decide on: missing once the period is over, pending before."""
+        return cls(rule_id, unit_id, period, "no_data", closed, target=target, detail=detail)
+
     def record(self, check: str, index: int) -> dict[str, int | bool | str]:
         """The flat record posted to an evaluator: only scalars, only what conditions read."""
         return {

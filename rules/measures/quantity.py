@@ -45,14 +45,13 @@ def observe(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
                 ]
             closed = period_closed(Period(year), as_of)
             if not picked:
-                yield Observation(
+                yield Observation.without_data(
                     rule.id,
                     unit.id,
                     str(year),
-                    "no_data",
                     closed,
-                    target=wanted,
-                    detail=f"no report for {year} gives {measure.indicator}",
+                    wanted,
+                    f"no report for {year} gives {measure.indicator}",
                 )
             for report in picked:
                 value = reported(report, measure.indicator) or 0

@@ -51,14 +51,13 @@ def observe_score(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observati
             closed = period_closed(period, as_of)
             report = _latest_with(facts.reports_of(unit.id), period.year, [measure.code])
             if report is None:
-                yield Observation(
+                yield Observation.without_data(
                     rule.id,
                     unit.id,
                     str(period),
-                    "no_data",
                     closed,
-                    target=wanted,
-                    detail=f"no report for {period} gives the score {measure.code}",
+                    wanted,
+                    f"no report for {period} gives the score {measure.code}",
                 )
                 continue
             value = report.scores[measure.code]
@@ -108,14 +107,13 @@ def observe_sum(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation
             closed = period_closed(period, as_of)
             report = _latest_with(facts.reports_of(unit.id), period.year, codes)
             if report is None:
-                yield Observation(
+                yield Observation.without_data(
                     rule.id,
                     unit.id,
                     str(period),
-                    "no_data",
                     closed,
-                    target=f"{measure.code} = the sum of its parts",
-                    detail=f"no report for {period} gives {measure.code} and all "
+                    f"{measure.code} = the sum of its parts",
+                    f"no report for {period} gives {measure.code} and all "
                     f"of {', '.join(measure.parts)}",
                 )
                 continue

@@ -59,14 +59,13 @@ def observe(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
                     r for r in reports if r.period.year == year and mentions_any(counts(r), refs)
                 ]
             if not picked:
-                yield Observation(
+                yield Observation.without_data(
                     rule.id,
                     unit.id,
                     str(year),
-                    "no_data",
                     period_closed(Period(year), as_of),
-                    target=target_text(rule.target),
-                    detail=f"no report for {year} gives {', '.join(refs)}",
+                    target_text(rule.target),
+                    f"no report for {year} gives {', '.join(refs)}",
                 )
             for report in picked:
                 closing = Period(year) if measure.window == "year" else report.period
@@ -88,14 +87,13 @@ def _observe_report(
     counts = _counts_for(measure)(report)
     absent = missing_fields(counts, [*measure.numerator, *measure.denominator])
     if absent:
-        return Observation(
+        return Observation.without_data(
             rule.id,
             unit_id,
             label,
-            "no_data",
             closed,
-            target=target_text(rule.target),
-            detail=f"the {report.period} report does not give {', '.join(absent)}",
+            target_text(rule.target),
+            f"the {report.period} report does not give {', '.join(absent)}",
         )
     numerator = total(counts, measure.numerator) or 0
     denominator = total(counts, measure.denominator) or 0
