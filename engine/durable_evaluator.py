@@ -3,7 +3,7 @@
 - One private Host per evaluation with the background dispatcher threads disabled; never the
   global `durable.lang` registry.
 - A fresh ruleset name per evaluation (names are never reused in a process), freed when done.
-- Records posted one at a time (never post_batch / assert_facts); every record is matched by
+- Records posted one at a time (never the batch-posting or fact-asserting calls); each is matched by
   exactly one single-pattern rule, so no joins and no arithmetic happen inside the engine.
 - Exceptions raised in actions are swallowed by durable-rules: they are captured and re-raised.
 - Its DeprecationWarning on Python 3.12 (utcfromtimestamp) is filtered, and only that one,
