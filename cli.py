@@ -12,8 +12,9 @@ from pathlib import Path
 import click
 
 from cchc import __version__
-from cchc.engine.evaluate import check_task_references, evaluate
+from cchc.engine.evaluate import evaluate
 from cchc.engine.examples import run_examples
+from cchc.engine.references import check_task_references
 from cchc.facts.load import CSV_TABLES, FactError, load_fact_files
 from cchc.facts.model import FactSet
 from cchc.reports import RENDERERS

@@ -353,7 +353,7 @@ def _reference_problems(
                     f"{origin.at(('unit',))}: unknown unit {report.unit!r}; "
                     "add it to the registry (units)"
                 )
-            for index, event in enumerate(report.events):
+            for index, event in enumerate(report.events or ()):
                 if event.inspected is not None and event.inspected not in units:
                     problems.append(
                         f"{origin.at(('events', index, 'inspected'))}: unknown "

@@ -31,6 +31,7 @@ UNIT_KINDS: tuple[str, ...] = ("city", "department", "district", "division", "co
 
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^\S+$")]
 PeriodField = Annotated[Period, BeforeValidator(Period.parse), PlainSerializer(str)]
+FieldCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
 class _Strict(BaseModel):
@@ -46,12 +47,18 @@ class Unit(_Strict):
     parent: Identifier | None = None
     # A named agency's code (so-noi-vu, vp-ubnd…) for rules addressed to one agency by name.
     agency: Identifier | None = None
+    # The fields of procedures (lĩnh vực) the unit handles, when declared: a field outside the
+    # list is known to have no dossiers, so the unit need not report zero rows for it.
+    fields: list[FieldCode] | None = None
 
 
 class Event(_Strict):
     kind: str
     date: dt.date
     inspected: Identifier | None = None
+    # Who carried the event out, when it is not the reporting unit (an inspection by Sở Nội vụ
+    # reported in the city's report). None: the unit whose report carries the event.
+    by: Identifier | None = None
     note: str | None = None
 
     @field_validator("kind")
@@ -94,7 +101,6 @@ def _exact_score(value: object) -> Fraction:
 
 
 Score = Annotated[Fraction, BeforeValidator(_exact_score), PlainSerializer(str)]
-FieldCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
 def _check_names(values: dict[str, int], vocabulary: dict[str, Quantity], what: str) -> None:
@@ -135,7 +141,8 @@ class Report(_Strict):
     # Index points and survey percentages (PAR INDEX, SIPAS) by criterion code, exact decimals.
     scores: dict[Identifier, Score] = Field(default_factory=dict)
     duties: dict[str, DutyReport] = Field(default_factory=dict)
-    events: list[Event] = Field(default_factory=list)
+    # None: the report says nothing about events, which is not the same as "none were held".
+    events: list[Event] | None = None
     tasks: list[TaskCompletion] = Field(default_factory=list)
 
     @field_validator("dossiers")
@@ -188,7 +195,7 @@ class Report(_Strict):
         period = self.period
         problems = [
             f"events[{i}].date {event.date} is outside the period {period}"
-            for i, event in enumerate(self.events)
+            for i, event in enumerate(self.events or ())
             if not period.contains(event.date)
         ]
         problems += [
@@ -239,4 +246,6 @@ class FactSet:
         return self.reports.get((unit_id, period))
 
     def all_events(self) -> list[tuple[Report, Event]]:
-        return [(report, event) for report in self.reports.values() for event in report.events]
+        return [
+            (report, event) for report in self.reports.values() for event in report.events or ()
+        ]

@@ -287,7 +287,7 @@ def test_scores_meet_targets_stay_within_maxima_and_parts_add_up(engine: str) ->
 
 
 def test_scores_are_exact_decimals_and_unknown_codes_are_refused(tmp_path) -> None:
-    from cchc.engine.evaluate import check_task_references
+    from cchc.engine.references import check_task_references
     from cchc.facts.load import FactError
 
     facts = facts_from_document(

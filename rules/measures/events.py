@@ -31,7 +31,7 @@ def distinct_events(facts: FactSet, unit_id: str | None, kind: str, as_of: date)
     return {
         event.model_copy(update={"note": None})
         for report in reports
-        for event in report.events
+        for event in report.events or ()
         if event.kind == kind and event.date <= as_of
     }
 
