@@ -15,14 +15,13 @@ from cchc import __version__
 from cchc.engine.evaluate import evaluate
 from cchc.engine.examples import run_examples
 from cchc.engine.references import check_task_references
-from cchc.facts.load import CSV_TABLES, FactError, load_fact_files
+from cchc.facts.load import CSV_TABLES, FactError, expand_fact_paths, load_fact_files
 from cchc.facts.model import FactSet
 from cchc.reports import RENDERERS
 from cchc.rules.catalogue import Catalogue, CatalogueError, Plan, load_catalogue
 from cchc.rules.describe import coverage_rows, describe_rule, rule_rows
 
 INPUT_ERROR = 2
-FACT_SUFFIXES = {".yaml", ".yml", ".json", ".csv"}
 
 
 def _fail(problems: list[str], heading: str) -> None:
@@ -40,23 +39,9 @@ def _catalogue() -> Catalogue:
         raise  # unreachable: _fail exits
 
 
-def _expand(paths: tuple[str, ...]) -> list[Path]:
-    """Fact files as given; a folder stands for the fact files inside it."""
-    files: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in FACT_SUFFIXES))
-        else:
-            files.append(path)
-    if not files:
-        _fail([f"{', '.join(paths)}: no .yaml, .yml, .json or .csv files"], "no fact files:")
-    return files
-
-
 def _load_facts(paths: tuple[str, ...], catalogue: Catalogue) -> FactSet:
     try:
-        facts = load_fact_files(_expand(paths))
+        facts = load_fact_files(expand_fact_paths(paths))
         check_task_references(facts, catalogue)
     except FactError as error:
         _fail(error.problems, "the facts are invalid; nothing was evaluated:")

@@ -28,6 +28,9 @@ class Evaluation:
     plans: list[Plan]
     engine: str
     rules_without_units: list[str] = field(default_factory=list)
+    # Things a reader should know that do not change a verdict: an event dated after its report
+    # was sent, facts no selected rule reads… Listed in every output format.
+    warnings: list[str] = field(default_factory=list)
 
     def counts(self) -> Counter[str]:
         return Counter(finding.status for finding in self.findings)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +95,26 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 def load_yaml_text(text: str) -> Any:
     return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+
+
+FACT_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+
+
+def expand_fact_paths(paths: Sequence[str | Path], exclude: Sequence[Path] = ()) -> list[Path]:
+    """Fact files as given; a folder stands for the fact files inside it. `exclude` names files
+    never to read as facts (the report this run writes)."""
+    skipped = {path.resolve() for path in exclude}
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in FACT_SUFFIXES))
+        else:
+            files.append(path)
+    files = [path for path in files if path.resolve() not in skipped]
+    if not files:
+        raise FactError([f"{', '.join(map(str, paths))}: no .yaml, .yml, .json or .csv files"])
+    return files
 
 
 def load_fact_files(paths: Iterable[str | Path]) -> FactSet:

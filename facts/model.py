@@ -220,6 +220,8 @@ class FactSet:
     reports: dict[tuple[str, Period], Report]
     files: tuple[str, ...] = ()
     jurisdiction: str | None = None  # e.g. "ha-noi": narrows the plans `cchc check` picks
+    # What loading noticed without refusing (a findings report skipped in a facts folder…).
+    warnings: tuple[str, ...] = ()
     _by_unit: dict[str, list[Report]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -237,7 +239,7 @@ class FactSet:
         }
         if len(known) == len(self.reports):
             return self
-        return FactSet(self.units, known, self.files, self.jurisdiction)
+        return FactSet(self.units, known, self.files, self.jurisdiction, self.warnings)
 
     def reports_of(self, unit_id: str) -> list[Report]:
         return self._by_unit.get(unit_id, [])

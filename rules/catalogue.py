@@ -189,7 +189,9 @@ def _task_rule(task: AppendixTask) -> Rule:
         citation=Citation(clause=task.clause, quote=task.content),
         applies_to=task.applies_to,
         strength=task.strength,
-        measure=TaskMeasure(kind="task_deadline", task=task.id, due=task.due),
+        measure=TaskMeasure(
+            kind="task_deadline", task=task.id, due=task.due, partners=task.partners_apply_to
+        ),
         periods=[year_of_due],
         due_text=task.due_text,
         notes=[

@@ -196,6 +196,9 @@ class TaskMeasure(_Strict):
     kind: Literal["task_deadline"]
     task: RuleId
     due: date
+    # The partners (cơ quan phối hợp) as units, where the plan's wording names kinds or agencies:
+    # a completion reported by a unit that is neither owner nor partner is warned about.
+    partners: AppliesTo | None = None
 
 
 class DutyMeasure(_Strict):
@@ -327,6 +330,8 @@ class AppendixTask(_Strict):
     product: Text
     owner: Text
     partners: str | None = None  # cơ quan phối hợp, as written
+    # The same partners as unit kinds and agency codes, where the wording allows it.
+    partners_apply_to: AppliesTo | None = None
     budget: str | None = None  # kinh phí as written (e.g. million VND)
     due_text: Text
     due: date
