@@ -1,110 +1,126 @@
-"""The `cchc` command: check facts against a plan, validate facts, browse the rule catalogue."""
+"""The `cchc` command: check facts against a plan, validate facts, browse the rule catalogue.
+
+Exit status: 0 no firm target failed, 1 one did, 2 usage or input error (or the report could not
+be written), 3 an internal error: a bug in cchc, reported in one line (the traceback with
+`cchc --debug`).
+"""
 
 from __future__ import annotations
 
-import dataclasses
-import os
+import codecs
+import io
 import sys
-import tempfile
-from datetime import date
+import traceback
+from datetime import datetime
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
-from cchc import __version__
-from cchc.engine.evaluate import evaluate
+from cchc import __version__, app
+from cchc.app import CheckRequest, InputError
 from cchc.engine.examples import run_examples
-from cchc.engine.references import check_task_references
-from cchc.facts.load import CSV_TABLES, FactError, expand_fact_paths, load_fact_files
-from cchc.facts.model import FactSet
+from cchc.facts.load import CSV_TABLES
 from cchc.reports import RENDERERS
-from cchc.rules.catalogue import Catalogue, CatalogueError, Plan, load_catalogue
+from cchc.reports.output import OutputError, check_destination, write_report
+from cchc.reports.terminal import printable
 from cchc.rules.describe import coverage_rows, describe_rule, rule_rows
 
 INPUT_ERROR = 2
+INTERNAL_ERROR = 3
+STATUS_CHOICES = ["pass", "fail", "pending", "missing", "not_applicable"]
 
 
-def _fail(problems: list[str], heading: str) -> None:
-    click.echo(f"cchc: {heading}", err=True)
+def _say(text: str, err: bool = False, nl: bool = True) -> None:
+    """Human-facing text: controls and bidi characters shown as escapes, never obeyed."""
+    click.echo(printable(text), err=err, nl=nl)
+
+
+def _fail(problems: list[str], heading: str) -> NoReturn:
+    _say(f"cchc: {printable(heading, keep_newlines=False)}", err=True)
     for problem in problems:
-        click.echo(f"  {problem}", err=True)
+        # One line per problem: a newline inside officer text must not pass for a line of ours.
+        _say(f"  {printable(problem, keep_newlines=False)}", err=True)
     sys.exit(INPUT_ERROR)
 
 
-def _catalogue() -> Catalogue:
+def _internal_error(error: Exception, debug: bool) -> NoReturn:
+    if debug:
+        _say(traceback.format_exc(), err=True, nl=False)
+    lines = str(error).strip().splitlines()
+    message = lines[0] if lines else ""
+    if len(message) > 200:
+        message = message[:199] + "…"
+    described = type(error).__name__ + (f": {message}" if message else "")
+    _say(
+        f"cchc: internal error: {printable(described, keep_newlines=False)}; please report it "
+        "at the cchc issue tracker with the command line"
+        + ("" if debug else " (cchc --debug … shows the traceback)"),
+        err=True,
+    )
+    sys.exit(INTERNAL_ERROR)
+
+
+def _survive_any_encoding(stream: Any) -> None:
+    """Never fail on a character the stream cannot encode. A terminal keeps its own encoding and
+    shows "?" for what it lacks; a file or a pipe gets UTF-8, like the files --output writes."""
+    if not isinstance(stream, io.TextIOWrapper):
+        return
+    is_utf8 = codecs.lookup(stream.encoding).name == "utf-8"
+    if is_utf8 or stream.isatty():
+        stream.reconfigure(errors="replace")
+    else:
+        stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+class _Cchc(click.Group):
+    """The command group, with the process-wide policies: stream encodings, exit status 3."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        _survive_any_encoding(sys.stdout)
+        _survive_any_encoding(sys.stderr)
+        return super().main(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            _fail(error.problems, error.heading)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # usage errors (2), --help and --version: click's own
+        except Exception as error:
+            _internal_error(error, bool(ctx.params.get("debug")))
+
+
+def _output_path(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:
+    if value is None:
+        return None
+    if not value:
+        raise click.BadParameter("the file name is empty; name a file, or leave --output out")
+    return Path(value)
+
+
+def _deliver(text: str, output: Path | None) -> None:
+    """The report to stdout, or to --output; a write error is exit 2 naming where."""
     try:
-        return load_catalogue()
-    except CatalogueError as error:
-        _fail(error.problems, "the rule catalogue is invalid:")
-        raise  # unreachable: _fail exits
-
-
-def _load_facts(paths: tuple[str, ...], catalogue: Catalogue) -> FactSet:
-    try:
-        facts = load_fact_files(expand_fact_paths(paths))
-        check_task_references(facts, catalogue)
-    except FactError as error:
-        _fail(error.problems, "the facts are invalid; nothing was evaluated:")
-        raise
-    return facts
-
-
-def _select_plans(catalogue: Catalogue, wanted: tuple[str, ...], facts: FactSet) -> list[Plan]:
-    if wanted:
-        unknown = [plan_id for plan_id in wanted if plan_id not in catalogue.plans]
-        if unknown:
-            _fail(
-                [f"--plan {p}: no such plan; known: {', '.join(catalogue.plans)}" for p in unknown],
-                "unknown plan:",
-            )
-        return [catalogue.plans[plan_id] for plan_id in wanted]
-    years = {period.year for _, period in facts.reports}
-    kinds = {unit.kind for unit in facts.units.values()}
-    chosen = [
-        plan
-        for plan in catalogue.plans.values()
-        if plan.info.year in years
-        and kinds & set(plan.info.units)
-        and facts.jurisdiction in (None, plan.info.jurisdiction)
-    ]
-    if not chosen:
-        where = f" in {facts.jurisdiction}" if facts.jurisdiction else ""
-        _fail(
-            [
-                f"the facts cover {', '.join(map(str, sorted(years))) or 'no period'}{where}; "
-                "the plans cover "
-                + ", ".join(
-                    f"{p.id} ({p.info.jurisdiction}, {p.info.year})"
-                    for p in catalogue.plans.values()
-                )
-            ],
-            "no plan matches these facts; choose one with --plan:",
-        )
-    return chosen
-
-
-def _write_atomically(text: str, output: Path) -> None:
-    """All or nothing: the file appears complete, or the old one stays as it was."""
-    directory = output.resolve().parent
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=directory, prefix=f".{output.name}.", suffix=".tmp"
-        )
+        if output is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            write_report(text, output, {1: sys.stdout, 2: sys.stderr})
+    except OutputError as error:
+        _fail([str(error)], "cannot write the report:")
     except OSError as error:
-        _fail([f"{output}: cannot write: {error.strerror}"], "cannot write the output:")
-        raise
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        _fail(
+            [f"standard output: cannot write: {error.strerror or error}"],
+            "cannot write the report:",
+        )
 
 
-@click.group()
+@click.group(cls=_Cchc)
 @click.version_option(__version__, prog_name="cchc")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="On an internal error, show the traceback.")
+def main(debug: bool) -> None:
     """Check what agencies report against Vietnamese CCHC (administrative-reform) plans."""
 
 
@@ -135,15 +151,17 @@ def main() -> None:
     "--only",
     "only_statuses",
     multiple=True,
-    type=click.Choice(["pass", "fail", "pending", "missing", "not_applicable"]),
-    help="Show only findings with this status (repeatable). The exit code still "
-    "reflects every finding.",
+    type=click.Choice(STATUS_CHOICES),
+    help="List only findings with this status (repeatable). The summary counts and the exit "
+    "status still reflect every finding.",
 )
 @click.option(
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_output_path,
     default=None,
-    help="Write the report to this file instead of standard output.",
+    metavar="FILE",
+    help="Write the report to FILE instead of standard output: all or nothing; a symbolic "
+    "link is refused.",
 )
 @click.option(
     "--engine",
@@ -160,7 +178,7 @@ def main() -> None:
 def check(
     facts: tuple[str, ...],
     plan_ids: tuple[str, ...],
-    as_of: object,
+    as_of: datetime | None,
     output_format: str,
     group_by: str,
     only_statuses: tuple[str, ...],
@@ -170,28 +188,30 @@ def check(
 ) -> None:
     """Check FACTS (files or folders of .yaml/.json/.csv) against a plan's rules.
 
-    Exit status: 0 when no firm target fails, 1 when one does, 2 on bad input.
+    Exit status: 0 when no firm target fails, 1 when one does, 2 on bad input, 3 on an
+    internal error.
     """
-    catalogue = _catalogue()
-    fact_set = _load_facts(facts, catalogue)
-    plans = _select_plans(catalogue, plan_ids, fact_set)
-    day = as_of.date() if as_of is not None else date.today()  # type: ignore[attr-defined]
-    try:
-        evaluation = evaluate(plans, fact_set, day, engine)  # type: ignore[arg-type]
-    except RuntimeError as error:  # durable-rules asked for where it cannot import
-        _fail([str(error)], "cannot evaluate:")
-        raise
-    shown = evaluation
-    if only_statuses:
-        shown = dataclasses.replace(
-            evaluation, findings=[f for f in evaluation.findings if f.status in only_statuses]
+    if output is not None:
+        try:
+            check_destination(output)  # before the work, not after it
+        except OutputError as error:
+            _fail([str(error)], "cannot write the report:")
+    request = CheckRequest(
+        fact_paths=facts,
+        plan_ids=plan_ids,
+        as_of=as_of.date() if as_of is not None else None,
+        engine=engine,  # type: ignore[arg-type]
+        report_path=output,
+    )
+    evaluation = app.check(request)
+    text = RENDERERS[output_format](evaluation, group_by, only_statuses)
+    _deliver(text, output)
+    if output is not None:
+        listed = len(evaluation.listed(only_statuses))
+        _say(
+            f"wrote {output} ({listed} findings listed, {len(evaluation.warnings)} warnings)",
+            err=True,
         )
-    text = RENDERERS[output_format](shown, group_by)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        _write_atomically(text, output)
-        click.echo(f"wrote {output} ({len(shown.findings)} findings)", err=True)
     sys.exit(evaluation.exit_code(strict))
 
 
@@ -204,17 +224,17 @@ def facts() -> None:
 @click.argument("paths", nargs=-1, required=True)
 def facts_validate(paths: tuple[str, ...]) -> None:
     """Validate fact files without evaluating anything. Exit 2 when they are invalid."""
-    fact_set = _load_facts(paths, _catalogue())
+    fact_set = app.load_facts(paths, app.catalogue())
+    for warning in fact_set.warnings:
+        _say(f"warning: {printable(warning, keep_newlines=False)}", err=True)
     reports = len(fact_set.reports)
-    click.echo(
-        f"ok: {len(fact_set.units)} units, {reports} reports in {len(fact_set.files)} file(s)"
-    )
+    _say(f"ok: {len(fact_set.units)} units, {reports} reports in {len(fact_set.files)} file(s)")
 
 
 @facts.command("tables")
 def facts_tables() -> None:
     """List the CSV tables a fact set may be split into."""
-    click.echo("\n".join(CSV_TABLES))
+    _say("\n".join(CSV_TABLES))
 
 
 @facts.command("vocabulary")
@@ -234,7 +254,7 @@ def facts_vocabulary() -> None:
         ("events: kind", [[e.name, "event", e.meaning] for e in EVENT_KINDS.values()]),
     ]
     for title, rows in sections:
-        click.echo(f"{title}\n{tabulate(rows, headers=['name', 'unit', 'meaning'])}\n")
+        _say(f"{title}\n{tabulate(rows, headers=['name', 'unit', 'meaning'])}\n")
 
 
 @main.group()
@@ -246,39 +266,23 @@ def rules() -> None:
 @click.option("--plan", "plan_id", default=None, metavar="ID")
 def rules_list(plan_id: str | None) -> None:
     """One line per rule: id, strength, measure, title."""
-    catalogue = _catalogue()
-    plans = (
-        [catalogue.plans[plan_id]]
-        if plan_id in catalogue.plans
-        else (
-            list(catalogue.plans.values())
-            if plan_id is None
-            else _fail(
-                [f"--plan {plan_id}: no such plan; known: {', '.join(catalogue.plans)}"],
-                "unknown plan:",
-            )
-        )
-    )
-    click.echo(rule_rows(plans or []))
+    catalogue = app.catalogue()
+    plans = app.plans_by_id(catalogue, [plan_id]) if plan_id else list(catalogue.plans.values())
+    _say(rule_rows(plans))
 
 
 @rules.command("show")
 @click.argument("rule_id")
 def rules_show(rule_id: str) -> None:
     """Everything about one rule: citation, condition, notes and examples."""
-    catalogue = _catalogue()
-    try:
-        plan, rule = catalogue.rule(rule_id)
-    except KeyError:
-        _fail([f"{rule_id}: no such rule; see `cchc rules list`"], "unknown rule:")
-        raise
-    click.echo(describe_rule(plan, rule))
+    plan, rule = app.find_rule(app.catalogue(), rule_id)
+    _say(describe_rule(plan, rule))
 
 
 @rules.command("coverage")
 def rules_coverage() -> None:
     """Per plan and section: how much of the text is checked, and what is not and why."""
-    click.echo(coverage_rows(list(_catalogue().plans.values())))
+    _say(coverage_rows(list(app.catalogue().plans.values())))
 
 
 @rules.command("examples")
@@ -287,9 +291,9 @@ def rules_coverage() -> None:
 )
 def rules_examples(engine: str) -> None:
     """Run every rule's own examples; exit 1 if any gives another status than it states."""
-    results = run_examples(list(_catalogue().plans.values()), engine)  # type: ignore[arg-type]
+    results = run_examples(list(app.catalogue().plans.values()), engine)  # type: ignore[arg-type]
     failed = [r for r in results if not r.ok]
     for result in failed:
-        click.echo(f"FAIL {result.rule_id}: {result.example.name}: {result.problem}")
-    click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+        _say(f"FAIL {result.rule_id}: {result.example.name}: {result.problem}")
+    _say(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     sys.exit(1 if failed else 0)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
 from cchc.engine import durable_evaluator
+from cchc.engine.caveats import fact_warnings
 from cchc.engine.findings import Finding, make_finding
 from cchc.engine.python_evaluator import PythonEvaluator
 from cchc.facts.model import FactSet
@@ -19,6 +21,7 @@ from cchc.rules.measures import observe
 from cchc.rules.schema import Rule
 
 EngineName = Literal["auto", "durable", "python"]
+STATUSES: tuple[str, ...] = ("pass", "fail", "pending", "missing", "not_applicable")
 
 
 @dataclass
@@ -34,6 +37,25 @@ class Evaluation:
 
     def counts(self) -> Counter[str]:
         return Counter(finding.status for finding in self.findings)
+
+    def summary(self) -> dict[str, int]:
+        """The counts every output format states: over all findings, whatever is listed."""
+        counts = self.counts()
+        return {
+            "findings": len(self.findings),
+            **{status: counts.get(status, 0) for status in STATUSES},
+            "firm_failures": sum(f.fails_firm_target for f in self.findings),
+            "aspirational_failures": sum(
+                f.status == "fail" and f.strength == "aspirational" for f in self.findings
+            ),
+            "warnings": len(self.warnings),
+        }
+
+    def listed(self, only: Collection[str] = ()) -> list[Finding]:
+        """The findings to list: all, or those whose status is in `only` (--only)."""
+        if not only:
+            return self.findings
+        return [finding for finding in self.findings if finding.status in only]
 
     def exit_code(self, strict: bool = False) -> int:
         """1 when a firm target fails; with strict, aspirational failures and missing data too."""
@@ -57,8 +79,16 @@ def make_evaluator(engine: EngineName) -> durable_evaluator.DurableEvaluator | P
 
 
 def evaluate(
-    plans: list[Plan], facts: FactSet, as_of: date, engine: EngineName = "auto"
+    plans: list[Plan],
+    facts: FactSet,
+    as_of: date,
+    engine: EngineName = "auto",
+    warnings: Iterable[str] = (),
 ) -> Evaluation:
+    """Every selected rule over the facts known on `as_of`. `warnings` are the caller's own (how
+    the plans were chosen); the facts' warnings are added here, and the list is sorted, each
+    warning once, so that every output format lists the same."""
+    all_warnings = sorted({*warnings, *fact_warnings(plans, facts, as_of)})
     facts = facts.known_as_of(as_of)
     selected: list[tuple[Plan, Rule]] = [(plan, rule) for plan in plans for rule in plan.rules]
     observed = [(plan, rule, obs) for plan, rule in selected for obs in observe(rule, facts, as_of)]
@@ -93,6 +123,7 @@ def evaluate(
         plans,
         evaluator.name,
         [rule.id for _, rule in selected if rule.id not in seen],
+        all_warnings,
     )
 
 

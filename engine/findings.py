@@ -8,7 +8,7 @@ from typing import Any
 
 from cchc.engine.decision import Status
 from cchc.rules.catalogue import Plan
-from cchc.rules.measures import POPULATION, Observation
+from cchc.rules.measures import Observation
 from cchc.rules.schema import Rule
 
 STATUS_TEXT = {
@@ -74,8 +74,6 @@ def make_finding(
     plan: Plan, rule: Rule, observation: Observation, status: Status, unit_names: dict[str, str]
 ) -> Finding:
     unit_name = unit_names.get(observation.unit_id)
-    if observation.unit_id == POPULATION:
-        unit_name = "(all units in the registry)"
     return Finding(
         rule_id=rule.id,
         title=rule.title,
@@ -87,7 +85,7 @@ def make_finding(
         actual=observation.actual,
         target=observation.target,
         arithmetic=observation.arithmetic,
-        gap=observation.gap if status in ("fail", "pending") else None,
+        gap=observation.gap if status in ("fail", "pending", "missing") else None,
         detail=observation.detail,
         due=observation.due,
         citation=Citation(

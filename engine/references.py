@@ -1,38 +1,88 @@
-"""Fact-set checks that need the catalogue: task ids and score codes must be ones it knows."""
+"""Fact checks that need the catalogue: task ids and score codes must be ones it knows, and a
+score may not exceed its criterion's maximum. Run inside the loader's single validation pass.
+
+A score above the maximum of the plan's own table (PAR 1.6 of 1.5 points, SIPAS 100.5%) is
+refused as input, like a part larger than its whole: the table defines what a score can be, so
+such a figure is a reporting error to fix before anything is judged, not a target missed.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from fractions import Fraction
+
 from cchc.facts.load import FactError
-from cchc.facts.model import FactSet
+from cchc.facts.model import FactSet, Problem, Report
+from cchc.facts.values import did_you_mean, excerpt
 from cchc.rules.catalogue import Catalogue
-from cchc.rules.schema import Rule, ScoreMeasure, ScoreSumMeasure, TaskMeasure
+from cchc.rules.measures.common import decimal_text
+from cchc.rules.schema import ScoreMeasure, ScoreSumMeasure, TaskMeasure
+
+
+@dataclass(frozen=True)
+class CatalogueReferences:
+    """What the catalogue knows that facts may name: task ids, score codes and their maxima."""
+
+    tasks: frozenset[str]
+    score_codes: frozenset[str]
+    maxima: dict[str, Fraction]
+
+    @classmethod
+    def of(cls, catalogue: Catalogue) -> CatalogueReferences:
+        tasks = {r.measure.task for r in catalogue.rules if isinstance(r.measure, TaskMeasure)}
+        codes: set[str] = set()
+        maxima: dict[str, Fraction] = {}
+        for plan in catalogue.plans.values():
+            for table in plan.score_tables:
+                for row in table.rows:
+                    code = f"{table.code_prefix}{row.code}"
+                    codes.add(code)
+                    if row.maximum is not None:  # two plans: the larger maximum is the bound
+                        maxima[code] = max(row.maximum, maxima.get(code, row.maximum))
+        for rule in catalogue.rules:
+            if isinstance(rule.measure, ScoreMeasure):
+                codes.add(rule.measure.code)
+                if rule.measure.maximum is not None:
+                    maximum = rule.measure.maximum
+                    maxima[rule.measure.code] = max(maximum, maxima.get(rule.measure.code, maximum))
+            elif isinstance(rule.measure, ScoreSumMeasure):
+                codes.update([rule.measure.code, *rule.measure.parts])
+        return cls(frozenset(tasks), frozenset(codes), maxima)
+
+    def problems(self, report: Report) -> list[Problem]:
+        """Located inside the report, for the loader to place in its file."""
+        found: list[Problem] = [
+            (
+                ("tasks", index, "task"),
+                f"unknown task {excerpt(task.task)}"
+                + (did_you_mean(task.task, self.tasks) or "; see `cchc rules list`"),
+            )
+            for index, task in enumerate(report.tasks)
+            if task.task not in self.tasks
+        ]
+        for code, score in report.scores.items():
+            if code not in self.score_codes:
+                hint = did_you_mean(code, self.score_codes)
+                found.append((("scores", code), f"unknown criterion code {excerpt(code)}{hint}"))
+            elif code in self.maxima and score > self.maxima[code]:
+                found.append(
+                    (
+                        ("scores", code),
+                        f"{decimal_text(score, 6)} is above the criterion's maximum "
+                        f"{decimal_text(self.maxima[code], 6)}: a reporting error to correct",
+                    )
+                )
+        return found
 
 
 def check_task_references(facts: FactSet, catalogue: Catalogue) -> None:
-    """Task completions and scores must name a task or criterion the catalogue knows; a typo is
-    an input error, not silently "no data"."""
-    tasks = {rule.measure.task for rule in catalogue.rules if isinstance(rule.measure, TaskMeasure)}
-    codes = {code for rule in catalogue.rules for code in _score_codes(rule)}
-    problems = []
-    for report in facts.reports.values():
-        where = f"{', '.join(facts.files)}: reports[{report.unit} {report.period}]"
-        problems += [
-            f"{where}.tasks[{i}].task: unknown task {task.task!r}; see `cchc rules list`"
-            for i, task in enumerate(report.tasks)
-            if task.task not in tasks
-        ]
-        problems += [
-            f"{where}.scores.{code}: unknown criterion code {code!r}"
-            for code in report.scores
-            if code not in codes
-        ]
+    """The same checks on an already loaded fact set (raises FactError), for callers that did
+    not pass `CatalogueReferences.problems` to the loader."""
+    references = CatalogueReferences.of(catalogue)
+    problems = [
+        f"reports[{report.unit} {report.period}].{'.'.join(map(str, loc))}: {message}"
+        for report in facts.reports.values()
+        for loc, message in references.problems(report)
+    ]
     if problems:
         raise FactError(problems)
-
-
-def _score_codes(rule: Rule) -> list[str]:
-    if isinstance(rule.measure, ScoreMeasure):
-        return [rule.measure.code]
-    if isinstance(rule.measure, ScoreSumMeasure):
-        return [rule.measure.code, *rule.measure.parts]
-    return []

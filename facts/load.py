@@ -1,25 +1,34 @@
 """Read fact files (YAML, JSON, CSV) into one validated FactSet, or say exactly what is wrong.
 
-Every record keeps where it came from (file and key path, or file, row and column), so an error
-names the place to fix. Parsing is safe: yaml.safe_load with duplicate keys refused, json, csv.
+One pass: every file is read, every record validated (types, names, sums, dates, references,
+and the catalogue's own checks passed in as `report_check`), and every problem is listed with
+its place — file and key path, or file, line and column — before anything is evaluated.
 """
 
 from __future__ import annotations
 
-import csv
-import json
-from collections.abc import Iterable, Iterator, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ValidationError
-
-from cchc.facts.model import FactSet, Report, Unit
+from cchc.facts.documents import DocumentError, csv_rows, parse_json, parse_yaml
+from cchc.facts.files import (
+    FACT_SUFFIXES,
+    FileProblem,
+    read_fact_text,
+    total_size_problems,
+)
+from cchc.facts.files import expand_fact_paths as _expand
+from cchc.facts.model import FactSet, Problem, Report, Unit, report_problems
 from cchc.facts.periods import Period
+from cchc.facts.validation import validate_fragment
+from cchc.facts.values import clean_text, did_you_mean, excerpt
 
 SCHEMA = "cchc-facts/1"
+FINDINGS_SCHEMA_PREFIX = "cchc-findings/"
+TOP_LEVEL_KEYS = ("schema", "jurisdiction", "units", "reports")
 CSV_TABLES = (
     "units",
     "reports",
@@ -31,15 +40,24 @@ CSV_TABLES = (
     "events",
     "tasks",
 )
-_CONTAINERS = {"dossiers", "dossiers_by_field", "indicators", "scores", "duties", "events", "tasks"}
 _KEYED_COLUMNS = {
     "units": {"id", "name", "kind", "parent", "agency"},
     "reports": {"unit", "period", "submitted", "thematic_submitted", "data_from", "data_to"},
     "scores": {"unit", "period", "code", "score"},
     "duties": {"unit", "period", "duty", "done", "date", "evidence"},
-    "events": {"unit", "period", "kind", "date", "inspected", "note"},
+    "events": {"unit", "period", "kind", "date", "inspected", "by", "note"},
     "tasks": {"unit", "period", "task", "completed", "product"},
 }
+ReportCheck = Callable[[Report], list[Problem]]
+
+__all__ = [
+    "CSV_TABLES",
+    "FACT_SUFFIXES",
+    "FactError",
+    "expand_fact_paths",
+    "facts_from_document",
+    "load_fact_files",
+]
 
 
 class FactError(Exception):
@@ -50,17 +68,26 @@ class FactError(Exception):
         super().__init__("\n".join(problems))
 
 
+def expand_fact_paths(paths: Sequence[str | Path], exclude: Sequence[Path] = ()) -> list[Path]:
+    try:
+        return _expand(paths, exclude)
+    except FileProblem as error:
+        raise FactError(error.problems) from None
+
+
+expand_fact_paths.__doc__ = _expand.__doc__
+
+
 @dataclass(frozen=True)
 class Origin:
     file: str
     path: str = ""  # key path in a YAML/JSON document
-    row: int | None = None  # line number in a CSV file
+    line: int | None = None  # line of a CSV file where the record starts
 
     def at(self, loc: tuple[int | str, ...] = ()) -> str:
-        if self.row is not None:
+        if self.line is not None:
             column = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
-            column_text = f", column {column}" if column and column not in _CONTAINERS else ""
-            return f"{self.file}: row {self.row}{column_text}"
+            return f"{self.file}: line {self.line}" + (f", column {column}" if column else "")
         path = self.path
         for part in loc:
             path += f"[{part}]" if isinstance(part, int) else f".{part}"
@@ -74,105 +101,76 @@ class Fragment:
     origin: Origin
 
 
-class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present
-    """safe_load, but a key given twice in one mapping is an error, not a silent overwrite."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} is given twice", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def load_yaml_text(text: str) -> Any:
-    return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
-
-
-FACT_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
-
-
-def expand_fact_paths(paths: Sequence[str | Path], exclude: Sequence[Path] = ()) -> list[Path]:
-    """Fact files as given; a folder stands for the fact files inside it. `exclude` names files
-    never to read as facts (the report this run writes)."""
-    skipped = {path.resolve() for path in exclude}
-    files: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in FACT_SUFFIXES))
-        else:
-            files.append(path)
-    files = [path for path in files if path.resolve() not in skipped]
-    if not files:
-        raise FactError([f"{', '.join(map(str, paths))}: no .yaml, .yml, .json or .csv files"])
-    return files
-
-
-def load_fact_files(paths: Iterable[str | Path]) -> FactSet:
+def load_fact_files(
+    paths: Iterable[str | Path], report_check: ReportCheck | None = None
+) -> FactSet:
     """Load and validate fact files together. Raises FactError listing every problem found."""
-    problems: list[str] = []
-    fragments: list[Fragment] = []
-    names = []
-    for path in map(Path, paths):
-        names.append(str(path))
-        try:
-            fragments.extend(_read_file(path))
-        except FactError as error:
-            problems.extend(error.problems)
+    files = [Path(path) for path in paths]
+    problems = total_size_problems(files)
     if problems:
         raise FactError(problems)
-    return _build(fragments, tuple(names))
+    fragments: list[Fragment] = []
+    warnings: list[str] = []
+    for path in files:
+        try:
+            fragments += _read_file(path, warnings)
+        except FactError as error:
+            problems += error.problems
+    facts, build_problems = _build(fragments, tuple(map(str, files)), report_check)
+    problems += build_problems or ([] if problems else _registry_problems(facts))
+    if problems:
+        raise FactError(problems)
+    return FactSet(facts.units, facts.reports, facts.files, facts.jurisdiction, tuple(warnings))
 
 
-def _read_file(path: Path) -> list[Fragment]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise FactError([f"{path}: cannot read: {error}"]) from error
+def facts_from_document(document: Any, name: str = "<document>") -> FactSet:
+    """Validate an in-memory fact document (as a YAML file would hold it) into a FactSet."""
+    fragments = list(_document_fragments(name, document, []))
+    facts, problems = _build(fragments, (name,), None)
+    problems = problems or _registry_problems(facts)
+    if problems:
+        raise FactError(problems)
+    return facts
+
+
+def _registry_problems(facts: FactSet) -> list[str]:
+    if facts.units:
+        return []
+    return [f"{', '.join(facts.files)}: no units: a fact set needs a registry of units"]
+
+
+def _read_file(path: Path, warnings: list[str]) -> list[Fragment]:
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return list(_csv_fragments(path, text))
-    if suffix in (".yaml", ".yml"):
-        try:
-            document = load_yaml_text(text)
-        except yaml.YAMLError as error:
-            raise FactError([f"{path}: not valid YAML: {_yaml_message(error)}"]) from error
-    elif suffix == ".json":
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise FactError(
-                [f"{path}: line {error.lineno}: not valid JSON: {error.msg}"]
-            ) from error
-    else:
-        raise FactError([f"{path}: unknown file type {suffix!r}; use .yaml, .yml, .json or .csv"])
-    return list(_document_fragments(path, document))
+    if suffix not in FACT_SUFFIXES:
+        raise FactError(
+            [f"{path}: unknown file type {excerpt(suffix)}; use {', '.join(FACT_SUFFIXES)}"]
+        )
+    try:
+        text = read_fact_text(path)
+        if suffix == ".csv":
+            return list(_csv_fragments(path, text))
+        document = parse_json(text) if suffix == ".json" else parse_yaml(text)
+    except FileProblem as error:
+        raise FactError(error.problems) from None
+    except DocumentError as error:
+        raise FactError([f"{path}: {error}"]) from None
+    return list(_document_fragments(str(path), document, warnings))
 
 
-def _yaml_message(error: yaml.YAMLError) -> str:
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error)
-    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}" if mark else problem
-
-
-def _document_fragments(path: Path, document: Any) -> Iterator[Fragment]:
-    file = str(path)
+def _document_fragments(file: str, document: Any, warnings: list[str]) -> Iterator[Fragment]:
     if not isinstance(document, dict):
         raise FactError([f"{file}: expected a mapping with `units` and/or `reports`"])
-    unknown = sorted(set(document) - {"schema", "jurisdiction", "units", "reports"})
-    problems = [f"{file}: {key}: unknown top-level key" for key in map(str, unknown)]
     schema = document.get("schema", SCHEMA)
+    if isinstance(schema, str) and schema.startswith(FINDINGS_SCHEMA_PREFIX):
+        warnings.append(f"{file}: skipped: a cchc findings report ({schema}), not facts")
+        return
+    problems = [
+        f"{file}: {excerpt(key)}: unknown top-level key{did_you_mean(key, TOP_LEVEL_KEYS)}"
+        for key in document
+        if key not in TOP_LEVEL_KEYS
+    ]
     if schema != SCHEMA:
-        problems.append(f"{file}: schema: {schema!r} is not supported; expected {SCHEMA!r}")
+        problems.append(f"{file}: schema: {excerpt(schema)} is not supported; write {SCHEMA!r}")
     if "jurisdiction" in document:
         yield Fragment(
             "jurisdiction", {"code": document["jurisdiction"]}, Origin(file, "jurisdiction")
@@ -180,14 +178,14 @@ def _document_fragments(path: Path, document: Any) -> Iterator[Fragment]:
     for key, kind in (("units", "unit"), ("reports", "report")):
         items = document.get(key) or []
         if not isinstance(items, list):
-            problems.append(f"{file}: {key}: expected a list")
+            problems.append(f"{file}: {key}: expected a list (each item starting with `- `)")
             continue
         for index, item in enumerate(items):
             origin = Origin(file, f"{key}[{index}]")
             if isinstance(item, dict):
                 yield Fragment(kind, item, origin)
             else:
-                problems.append(f"{origin.at()}: expected a mapping")
+                problems.append(f"{origin.at()}: expected a mapping (name: value)")
     if problems:
         raise FactError(problems)
 
@@ -210,26 +208,40 @@ def _csv_fragments(path: Path, text: str) -> Iterator[Fragment]:
                 f"of: {', '.join(CSV_TABLES)} (e.g. q1-dossiers.csv)"
             ]
         )
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    _check_header(file, table, header)
-    for row_number, row in enumerate(reader, start=2):
-        if None in row:
-            raise FactError([f"{file}: row {row_number}: more cells than the header has columns"])
-        cells = {key: value.strip() for key, value in row.items() if value and value.strip()}
-        if cells:
-            yield _csv_row_fragment(table, cells, Origin(file, row=row_number))
+    rows = csv_rows(text)
+    try:
+        first = next(rows, None)
+        header = [unicodedata.normalize("NFC", h.strip()) for h in (first[1] if first else [])]
+        _check_header(file, table, header)
+        for line, cells in rows:
+            if len(cells) > len(header):
+                raise FactError([f"{file}: line {line}: more cells than the header has columns"])
+            pairs = zip(header, cells, strict=False)  # a short row leaves its last cells blank
+            values = {name: value.strip() for name, value in pairs if value.strip()}
+            if values:
+                yield _csv_row_fragment(table, values, Origin(file, line=line))
+    except DocumentError as error:
+        raise FactError([f"{file}: {error}"]) from None
 
 
 def _check_header(file: str, table: str, header: list[str]) -> None:
     required = {"id", "name", "kind"} if table == "units" else {"unit", "period"}
     if table == "fields":
         required = required | {"field"}
-    missing = sorted(required - set(header))
-    unknown = sorted(set(header) - _KEYED_COLUMNS[table]) if table in _KEYED_COLUMNS else []
-    problems = [f"{file}: header: missing column {name!r}" for name in missing]
-    problems += [f"{file}: header: unknown column {name!r}" for name in unknown]
+    problems = [
+        f"{file}: header: missing column {name!r}" for name in sorted(required - set(header))
+    ]
+    allowed = _KEYED_COLUMNS.get(table)
+    problems += [
+        f"{file}: header: unknown column {excerpt(name)}{did_you_mean(name, allowed)}"
+        for name in header
+        if allowed is not None and name not in allowed
+    ]
+    problems += [
+        f"{file}: header: column {excerpt(name)} is given twice"
+        for name in sorted({name for name in header if header.count(name) > 1})
+    ]
+    problems += [f"{file}: header: an empty column name" for name in header[:1] if not name]
     if problems:
         raise FactError(problems)
 
@@ -255,114 +267,123 @@ def _csv_row_fragment(table: str, cells: dict[str, str], origin: Origin) -> Frag
     return Fragment("report", {**key, table: [cells]}, origin)  # events, tasks
 
 
-def _validate(model: type[BaseModel], fragment: Fragment, problems: list[str]) -> Any:
-    try:
-        return model.model_validate(fragment.data)
-    except ValidationError as error:
-        for detail in error.errors(include_url=False):
-            message = detail["msg"].removeprefix("Value error, ")
-            problems.append(f"{fragment.origin.at(tuple(detail['loc']))}: {message}")
-        return None
+@dataclass
+class _Registry:
+    units: dict[str, Unit]
+    origins: dict[str, Origin]
+    jurisdictions: dict[str, Origin]
 
 
-def _build(fragments: list[Fragment], files: tuple[str, ...]) -> FactSet:
+def _build(
+    fragments: list[Fragment], files: tuple[str, ...], report_check: ReportCheck | None
+) -> tuple[FactSet, list[str]]:
+    """The fact set of everything valid, and every problem found on the way."""
     problems: list[str] = []
-    units: dict[str, Unit] = {}
-    unit_origins: dict[str, Origin] = {}
+    registry = _Registry({}, {}, {})
     grouped: dict[tuple[str, Period], list[tuple[Report, Origin]]] = {}
-    jurisdictions: dict[str, Origin] = {}
     for fragment in fragments:
         if fragment.kind == "jurisdiction":
-            code = fragment.data["code"]
-            if not isinstance(code, str) or not code.strip():
-                problems.append(f"{fragment.origin.at()}: expected a name such as 'ha-noi'")
-            else:
-                jurisdictions.setdefault(code, fragment.origin)
-            continue
-        if fragment.kind == "unit":
-            unit = _validate(Unit, fragment, problems)
-            if unit is None:
-                continue
-            if unit.id in units:
-                problems.append(
-                    f"{fragment.origin.at(('id',))}: duplicate unit {unit.id!r} "
-                    f"(first at {unit_origins[unit.id].at()})"
-                )
-                continue
-            units[unit.id] = unit
-            unit_origins[unit.id] = fragment.origin
+            _add_jurisdiction(fragment, registry, problems)
+        elif fragment.kind == "unit":
+            _add_unit(fragment, registry, problems)
         else:
-            report = _validate(Report, fragment, problems)
-            if report is not None:
-                grouped.setdefault((report.unit, report.period), []).append(
-                    (report, fragment.origin)
-                )
-    reports = {
-        key: merged
-        for key, parts in grouped.items()
-        if (merged := _merge(parts, problems)) is not None
-    }
-    problems += _reference_problems(units, unit_origins, grouped)
-    if not units and not problems:
-        problems.append(f"{', '.join(files)}: no units: a fact set needs a registry of units")
-    if len(jurisdictions) > 1:
+            report = validate_fragment(Report, fragment.data, fragment.origin.at, problems)
+            if report is None:
+                continue
+            if report_check is not None:
+                problems += [
+                    f"{fragment.origin.at(loc)}: {msg}" for loc, msg in report_check(report)
+                ]
+            grouped.setdefault((report.unit, report.period), []).append((report, fragment.origin))
+    reports = {}
+    for key, parts in grouped.items():
+        merged = _merge(parts, problems)
+        if merged is not None:
+            reports[key] = merged
+            origin = parts[0][1] if len(parts) == 1 else Origin(", ".join(o.at() for _, o in parts))
+            problems += [f"{origin.at(loc)}: {msg}" for loc, msg in report_problems(merged)]
+    problems += _reference_problems(registry, grouped)
+    if len(registry.jurisdictions) > 1:
         problems.append(
             "files disagree on the jurisdiction: "
-            + "; ".join(f"{origin.at()} = {code!r}" for code, origin in jurisdictions.items())
+            + "; ".join(f"{o.at()} = {excerpt(c)}" for c, o in registry.jurisdictions.items())
         )
-    if problems:
-        raise FactError(problems)
-    return FactSet(
-        units=units, reports=reports, files=files, jurisdiction=next(iter(jurisdictions), None)
-    )
+    jurisdiction = next(iter(registry.jurisdictions), None)
+    return FactSet(registry.units, reports, files, jurisdiction), problems
+
+
+def _add_jurisdiction(fragment: Fragment, registry: _Registry, problems: list[str]) -> None:
+    try:
+        code = clean_text(fragment.data["code"]).strip()
+    except ValueError:
+        code = ""
+    if not code:
+        problems.append(f"{fragment.origin.at()}: expected a name such as 'ha-noi'")
+    else:
+        registry.jurisdictions.setdefault(code, fragment.origin)
+
+
+def _add_unit(fragment: Fragment, registry: _Registry, problems: list[str]) -> None:
+    unit = validate_fragment(Unit, fragment.data, fragment.origin.at, problems)
+    if unit is None:
+        return
+    if unit.id in registry.units:
+        first = registry.origins[unit.id].at()
+        problems.append(
+            f"{fragment.origin.at(('id',))}: duplicate unit {excerpt(unit.id)} (first at {first})"
+        )
+        return
+    registry.units[unit.id] = unit
+    registry.origins[unit.id] = fragment.origin
 
 
 def _merge(parts: list[tuple[Report, Origin]], problems: list[str]) -> Report | None:
-    """Join the pieces of one unit's report for one period (CSV tables each carry a piece)."""
+    """Join the pieces of one unit's report for one period (CSV tables each carry a piece). The
+    same value given twice is fine; two different values are a conflict."""
     if len(parts) == 1:
         return parts[0][0]
     merged: dict[str, Any] = {}
-    first_seen: dict[tuple[str, str], Origin] = {}
-    ok = True
+    first_seen: dict[tuple[str, ...], Origin] = {}
+    conflicts: list[str] = []
     for report, origin in parts:
-        data = report.model_dump(exclude_defaults=True)
-        for key, value in data.items():
+        # The validated values themselves (Period, exact Fraction scores, Event models), never a
+        # dump: re-validation takes them as they are, and exact stays exact.
+        for key in sorted(report.model_fields_set):
+            value = getattr(report, key)
+            if value is None:
+                continue
             if key in ("events", "tasks"):
                 merged.setdefault(key, []).extend(value)
-            elif isinstance(value, dict):
-                target = merged.setdefault(key, {})
-                for name, item in value.items():
-                    if name in target and target[name] != item:
-                        problems.append(
-                            f"{origin.at((key, name))}: {key}.{name} is given twice "
-                            f"with different values (also at "
-                            f"{first_seen[(key, name)].at()})"
-                        )
-                        ok = False
-                    target[name] = item
-                    first_seen.setdefault((key, name), origin)
-            else:
-                if key in merged and merged[key] != value:
-                    problems.append(
-                        f"{origin.at((key,))}: {key} is given twice with different "
-                        f"values (also at {first_seen[(key, '')].at()})"
+                continue
+            entries = value.items() if isinstance(value, dict) else [(None, value)]
+            into = merged.setdefault(key, {}) if isinstance(value, dict) else merged
+            for name, item in entries:
+                slot = key if name is None else name
+                place = (key,) if name is None else (key, name)
+                if slot in into and into[slot] != item:
+                    conflicts.append(
+                        f"{origin.at(place)}: {'.'.join(place)} is given twice with different "
+                        f"values (also at {first_seen[place].at()})"
                     )
-                    ok = False
-                merged[key] = value
-                first_seen.setdefault((key, ""), origin)
-    if not ok:
+                into[slot] = item
+                first_seen.setdefault(place, origin)
+    problems += conflicts
+    if conflicts:
         return None
     where = ", ".join(origin.at() for _, origin in parts)
-    return _validate(Report, Fragment("report", merged, Origin(where)), problems)
+    return validate_fragment(Report, merged, Origin(where).at, problems)
 
 
 def _reference_problems(
-    units: dict[str, Unit],
-    unit_origins: dict[str, Origin],
-    grouped: dict[tuple[str, Period], list[tuple[Report, Origin]]],
+    registry: _Registry, grouped: dict[tuple[str, Period], list[tuple[Report, Origin]]]
 ) -> list[str]:
+    units = registry.units
+
+    def unknown(ref: str, what: str) -> str:
+        return f"unknown {what} {excerpt(ref)}{did_you_mean(ref, units)}"
+
     problems = [
-        f"{unit_origins[unit.id].at(('parent',))}: unknown parent unit {unit.parent!r}"
+        f"{registry.origins[unit.id].at(('parent',))}: {unknown(unit.parent, 'parent unit')}"
         for unit in units.values()
         if unit.parent is not None and unit.parent not in units
     ]
@@ -370,18 +391,13 @@ def _reference_problems(
         for report, origin in parts:
             if report.unit not in units:
                 problems.append(
-                    f"{origin.at(('unit',))}: unknown unit {report.unit!r}; "
+                    f"{origin.at(('unit',))}: {unknown(report.unit, 'unit')}; "
                     "add it to the registry (units)"
                 )
             for index, event in enumerate(report.events or ()):
-                if event.inspected is not None and event.inspected not in units:
-                    problems.append(
-                        f"{origin.at(('events', index, 'inspected'))}: unknown "
-                        f"inspected unit {event.inspected!r}"
-                    )
+                for role in ("inspected", "by"):
+                    ref = getattr(event, role)
+                    if ref is not None and ref not in units:
+                        where = origin.at(("events", index, role))
+                        problems.append(f"{where}: {unknown(ref, f'{role} unit')}")
     return problems
-
-
-def facts_from_document(document: Any, name: str = "<document>") -> FactSet:
-    """Validate an in-memory fact document (as a YAML file would hold it) into a FactSet."""
-    return _build(list(_document_fragments(Path(name), document)), (name,))

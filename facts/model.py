@@ -1,10 +1,14 @@
-"""The shape of what an agency reports: a registry of units and, per unit and period, a report."""
+"""The shape of what an agency reports: a registry of units and, per unit and period, a report.
+
+Every field takes exactly its kind of value, read by `facts.values`: a count an int (never a
+float, a bool or `1_5`), a date a date (ISO or day/month/year), a yes/no a boolean or có/không,
+text as NFC. No lax coercion: what cannot be read exactly is refused with a message.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Annotated, Literal
 
@@ -13,7 +17,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    NonNegativeInt,
     PlainSerializer,
     StringConstraints,
     field_validator,
@@ -21,6 +24,15 @@ from pydantic import (
 )
 
 from cchc.facts.periods import Period
+from cchc.facts.values import (
+    clean_text,
+    did_you_mean,
+    excerpt,
+    parse_count,
+    parse_date,
+    parse_score,
+    parse_yes_no,
+)
 from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATORS, Quantity
 
 # city: a centrally-run city or a province (cấp tỉnh); department: a Sở or equivalent;
@@ -29,20 +41,37 @@ from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATOR
 UnitKind = Literal["city", "department", "district", "division", "commune"]
 UNIT_KINDS: tuple[str, ...] = ("city", "department", "district", "division", "commune")
 
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^\S+$")]
-PeriodField = Annotated[Period, BeforeValidator(Period.parse), PlainSerializer(str)]
-FieldCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Text = Annotated[str, BeforeValidator(clean_text)]
+Identifier = Annotated[
+    str,
+    BeforeValidator(clean_text),
+    StringConstraints(min_length=1, max_length=120, pattern=r"^[^\s\x00-\x1f\x7f-\x9f]+$"),
+]
+Name = Annotated[
+    str, BeforeValidator(clean_text), StringConstraints(min_length=1, strip_whitespace=True)
+]
+Count = Annotated[int, BeforeValidator(parse_count)]
+Day = Annotated[dt.date, BeforeValidator(parse_date)]
+YesNo = Annotated[bool, BeforeValidator(parse_yes_no)]
+# Exact objects stay objects in a Python dump (merging re-validates them); text only in JSON.
+PeriodField = Annotated[
+    Period, BeforeValidator(Period.parse), PlainSerializer(str, when_used="json")
+]
+Score = Annotated[Fraction, BeforeValidator(parse_score), PlainSerializer(str, when_used="json")]
+FieldCode = Annotated[
+    str, BeforeValidator(clean_text), StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")
+]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Unit(_Strict):
     """One reporting unit: a department, a district or commune committee, or the city itself."""
 
     id: Identifier
-    name: Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+    name: Name
     kind: UnitKind
     parent: Identifier | None = None
     # A named agency's code (so-noi-vu, vp-ubnd…) for rules addressed to one agency by name.
@@ -53,19 +82,20 @@ class Unit(_Strict):
 
 
 class Event(_Strict):
-    kind: str
-    date: dt.date
+    kind: Identifier
+    date: Day
     inspected: Identifier | None = None
     # Who carried the event out, when it is not the reporting unit (an inspection by Sở Nội vụ
     # reported in the city's report). None: the unit whose report carries the event.
     by: Identifier | None = None
-    note: str | None = None
+    note: Text | None = None
 
     @field_validator("kind")
     @classmethod
     def _known_kind(cls, kind: str) -> str:
         if kind not in EVENT_KINDS:
-            raise ValueError(f"unknown event kind {kind!r}; known: {', '.join(EVENT_KINDS)}")
+            hint = did_you_mean(kind, EVENT_KINDS) or f"; known: {', '.join(EVENT_KINDS)}"
+            raise ValueError(f"unknown event kind {excerpt(kind)}{hint}")
         return kind
 
     @model_validator(mode="after")
@@ -77,67 +107,44 @@ class Event(_Strict):
 
 class TaskCompletion(_Strict):
     task: Identifier
-    completed: dt.date
-    product: str | None = None
+    completed: Day
+    product: Text | None = None
 
 
 class DutyReport(_Strict):
-    done: bool
-    date: dt.date | None = None
-    evidence: str | None = None
+    done: YesNo
+    date: Day | None = None
+    evidence: Text | None = None
 
 
-def _exact_score(value: object) -> Fraction:
-    """8.424 stays 8.424: read through its decimal text, never through a binary float."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise ValueError("expected a number such as 8.424")
-    try:
-        exact = Fraction(Decimal(str(value).strip().replace(",", ".")))
-    except (InvalidOperation, ValueError) as error:
-        raise ValueError(f"{value!r} is not a number") from error
-    if exact < 0:
-        raise ValueError("a score cannot be negative")
-    return exact
-
-
-Score = Annotated[Fraction, BeforeValidator(_exact_score), PlainSerializer(str)]
-
-
-def _check_names(values: dict[str, int], vocabulary: dict[str, Quantity], what: str) -> None:
-    unknown = sorted(set(values) - set(vocabulary))
+def _known_names(values: dict[str, int], vocabulary: dict[str, Quantity], what: str) -> None:
+    unknown = [name for name in values if name not in vocabulary]
     if unknown:
-        raise ValueError(f"unknown {what} {', '.join(map(repr, unknown))}; see the README's list")
-
-
-def _check_arithmetic(values: dict[str, int], vocabulary: dict[str, Quantity]) -> list[str]:
-    problems = []
-    for name, value in values.items():
-        quantity = vocabulary[name]
-        for bound in quantity.at_most:
-            if bound in values and value > values[bound]:
-                problems.append(f"{name} = {value} is more than {bound} = {values[bound]}")
-        if quantity.total_of and all(part in values for part in quantity.total_of):
-            parts_sum = sum(values[part] for part in quantity.total_of)
-            if parts_sum != value:
-                parts = " + ".join(quantity.total_of)
-                problems.append(f"{name} = {value} but {parts} = {parts_sum}")
-    return problems
+        raise ValueError(
+            "; ".join(
+                f"unknown {what} {excerpt(name)}{did_you_mean(name, vocabulary)}"
+                for name in unknown
+            )
+            + " (`cchc facts vocabulary` lists the names)"
+        )
 
 
 class Report(_Strict):
-    """What one unit reports for one period. Every part is optional: absent means not reported."""
+    """What one unit reports for one period. Every part is optional: absent means not reported.
+    Consistency across fields (sums, dates inside the period) is `report_problems`, kept apart
+    so it also runs on the valid parts of a report that has other errors."""
 
     unit: Identifier
     period: PeriodField
-    submitted: dt.date | None = None
-    thematic_submitted: dt.date | None = None
+    submitted: Day | None = None
+    thematic_submitted: Day | None = None
     # The data cut-off window the report covers, where a plan fixes one (Thanh Xuân 2024).
-    data_from: dt.date | None = None
-    data_to: dt.date | None = None
-    dossiers: dict[str, NonNegativeInt] = Field(default_factory=dict)
+    data_from: Day | None = None
+    data_to: Day | None = None
+    dossiers: dict[str, Count] = Field(default_factory=dict)
     # The same counts for single fields of procedures (lĩnh vực), for targets with exceptions.
-    dossiers_by_field: dict[FieldCode, dict[str, NonNegativeInt]] = Field(default_factory=dict)
-    indicators: dict[str, NonNegativeInt] = Field(default_factory=dict)
+    dossiers_by_field: dict[FieldCode, dict[str, Count]] = Field(default_factory=dict)
+    indicators: dict[str, Count] = Field(default_factory=dict)
     # Index points and survey percentages (PAR INDEX, SIPAS) by criterion code, exact decimals.
     scores: dict[Identifier, Score] = Field(default_factory=dict)
     duties: dict[str, DutyReport] = Field(default_factory=dict)
@@ -148,68 +155,114 @@ class Report(_Strict):
     @field_validator("dossiers")
     @classmethod
     def _known_dossier_fields(cls, values: dict[str, int]) -> dict[str, int]:
-        _check_names(values, DOSSIER_FIELDS, "dossier count")
+        _known_names(values, DOSSIER_FIELDS, "dossier count")
         return values
 
     @field_validator("dossiers_by_field")
     @classmethod
     def _known_field_counts(cls, values: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
         for counts in values.values():
-            _check_names(counts, DOSSIER_FIELDS, "dossier count")
+            _known_names(counts, DOSSIER_FIELDS, "dossier count")
         return values
 
     @field_validator("indicators")
     @classmethod
     def _known_indicators(cls, values: dict[str, int]) -> dict[str, int]:
-        _check_names(values, INDICATORS, "indicator")
+        _known_names(values, INDICATORS, "indicator")
         return values
 
     @field_validator("duties")
     @classmethod
     def _known_duties(cls, values: dict[str, DutyReport]) -> dict[str, DutyReport]:
-        unknown = sorted(set(values) - set(DUTIES))
+        unknown = [name for name in values if name not in DUTIES]
         if unknown:
             raise ValueError(
-                f"unknown duty {', '.join(map(repr, unknown))}; known: {', '.join(DUTIES)}"
+                "; ".join(
+                    f"unknown duty {excerpt(name)}"
+                    + (did_you_mean(name, DUTIES) or f"; known: {', '.join(DUTIES)}")
+                    for name in unknown
+                )
             )
         return values
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Report:
-        problems = _check_arithmetic(self.dossiers, DOSSIER_FIELDS)
-        for code, counts in self.dossiers_by_field.items():
-            problems += [f"{code}: {p}" for p in _check_arithmetic(counts, DOSSIER_FIELDS)]
-            problems += [
-                f"dossiers_by_field.{code}.{name} = {value} is more than dossiers.{name} = "
-                f"{self.dossiers[name]}"
-                for name, value in counts.items()
-                if name in self.dossiers and value > self.dossiers[name]
-            ]
-        problems += _check_arithmetic(self.indicators, INDICATORS)
-        problems += self._dates_outside_period()
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
 
-    def _dates_outside_period(self) -> list[str]:
-        period = self.period
-        problems = [
-            f"events[{i}].date {event.date} is outside the period {period}"
-            for i, event in enumerate(self.events or ())
-            if not period.contains(event.date)
-        ]
+Problem = tuple[tuple[str | int, ...], str]  # (key path inside the report, message)
+
+
+def _value_of(ref: str, counts: dict[str, dict[str, int]]) -> int | None:
+    """A qualified count as reported, or as the sum of its parts when the total is not given."""
+    group, _, name = ref.partition(".")
+    values = counts[group]
+    if name in values:
+        return values[name]
+    parts = {"dossiers": DOSSIER_FIELDS, "indicators": INDICATORS}[group][name].total_of
+    if parts and all(part in values for part in parts):
+        return sum(values[part] for part in parts)
+    return None
+
+
+def _arithmetic(group: str, counts: dict[str, dict[str, int]], where: tuple) -> list[Problem]:
+    vocabulary = {"dossiers": DOSSIER_FIELDS, "indicators": INDICATORS}[group]
+    problems: list[Problem] = []
+    for name, value in counts[group].items():
+        quantity = vocabulary[name]
+        for bound in quantity.at_most:
+            values = [_value_of(ref, counts) for ref in bound]
+            if all(v is not None for v in values) and value > sum(values):  # type: ignore[misc]
+                whole = " + ".join(bound)
+                problems.append(
+                    ((*where, name), f"{name} = {value} is more than {whole} = {sum(values)}")  # type: ignore[arg-type]
+                )
+        if quantity.total_of and all(part in counts[group] for part in quantity.total_of):
+            parts_sum = sum(counts[group][part] for part in quantity.total_of)
+            if parts_sum != value:
+                parts = " + ".join(quantity.total_of)
+                problems.append(((*where, name), f"{name} = {value} but {parts} = {parts_sum}"))
+    return problems
+
+
+def report_problems(report: Report) -> list[Problem]:
+    """What contradicts itself inside one report: a part above its whole, a total that is not
+    the sum of its parts, a date outside the period or before it began."""
+    counts = {"dossiers": report.dossiers, "indicators": report.indicators}
+    problems = _arithmetic("dossiers", counts, ("dossiers",))
+    problems += _arithmetic("indicators", counts, ("indicators",))
+    for code, field_counts in report.dossiers_by_field.items():
+        local = {"dossiers": field_counts, "indicators": {}}
+        problems += _arithmetic("dossiers", local, ("dossiers_by_field", code))
         problems += [
-            f"tasks[{i}].completed {task.completed} is outside the period {period}"
-            for i, task in enumerate(self.tasks)
-            if not period.contains(task.completed)
+            (
+                ("dossiers_by_field", code, name),
+                f"{name} = {value} for the field {code} is more than dossiers.{name} = "
+                f"{report.dossiers[name]} for all fields",
+            )
+            for name, value in field_counts.items()
+            if name in report.dossiers and value > report.dossiers[name]
         ]
-        if self.data_from and self.data_to and self.data_from > self.data_to:
-            problems.append(f"data_from {self.data_from} is after data_to {self.data_to}")
-        for name in ("submitted", "thematic_submitted"):
-            sent = getattr(self, name)
-            if sent is not None and sent < period.start:
-                problems.append(f"{name} {sent} is before the period {period} began")
-        return problems
+    return problems + _date_problems(report)
+
+
+def _date_problems(report: Report) -> list[Problem]:
+    period = report.period
+    problems: list[Problem] = [
+        (("events", i, "date"), f"{event.date} is outside the period {period}")
+        for i, event in enumerate(report.events or ())
+        if not period.contains(event.date)
+    ]
+    problems += [
+        (("tasks", i, "completed"), f"{task.completed} is outside the period {period}")
+        for i, task in enumerate(report.tasks)
+        if not period.contains(task.completed)
+    ]
+    if report.data_from and report.data_to and report.data_from > report.data_to:
+        problems.append(
+            (("data_from",), f"data_from {report.data_from} is after data_to {report.data_to}")
+        )
+    for name in ("submitted", "thematic_submitted"):
+        sent = getattr(report, name)
+        if sent is not None and sent < period.start:
+            problems.append(((name,), f"{sent} is before the period {period} began"))
+    return problems
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ _LABELS_VI = {
     "9M": "9 tháng",
     "Y": "năm",
 }
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>Q[1-4]|H[12]|9M))?$")
+_PATTERN = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<part>Q[1-4]|H[12]|9M))?$")
+MIN_YEAR, MAX_YEAR = 1900, 2100  # as for dates: facts.values
 
 
 class PeriodError(ValueError):
@@ -46,14 +47,17 @@ class Period:
     def parse(cls, text: object) -> Period:
         if isinstance(text, Period):
             return text
-        if isinstance(text, int):
+        if isinstance(text, int) and not isinstance(text, bool):
             text = str(text)
-        if not isinstance(text, str) or not (match := _PATTERN.match(text.strip())):
+        if not isinstance(text, str) or not (match := _PATTERN.fullmatch(text.strip())):
+            shown = repr(text)[:40]
             raise PeriodError(
-                f"{text!r} is not a period: write 2019, 2019-Q1…2019-Q4, 2019-H1, 2019-H2 "
-                "or 2019-9M"
+                f"{shown} is not a period: write 2019, 2019-Q1…2019-Q4, 2019-H1, 2019-H2 or 2019-9M"
             )
-        return cls(int(match["year"]), match["part"] or "Y")
+        year = int(match["year"])
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise PeriodError(f"the year {year} is outside {MIN_YEAR}–{MAX_YEAR}, which cchc reads")
+        return cls(year, match["part"] or "Y")
 
     @property
     def start(self) -> date:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import lru_cache
 from itertools import groupby
 
 from tabulate import tabulate
 
-from cchc.engine.evaluate import Evaluation
+from cchc.engine.evaluate import STATUSES, Evaluation
 from cchc.engine.findings import Finding
+from cchc.reports.terminal import printable
 
 STATUS_LABEL = {
     "pass": "PASS",
@@ -49,7 +50,9 @@ def _kind(finding: Finding) -> str:
 @lru_cache(maxsize=65536)
 def _wrap(text: str, width: int) -> str:
     # Titles, targets and gaps repeat across units: wrapping each distinct cell once keeps a
-    # 10,000-unit report fast (tabulate's own maxcolwidths re-wraps every cell).
+    # 10,000-unit report fast (tabulate's own maxcolwidths re-wraps every cell). A cell's own
+    # newlines are escaped first: the only line breaks in a cell are the wrapping's.
+    text = printable(text, keep_newlines=False)
     return "\n".join(textwrap.wrap(text, width)) if len(text) > width else text
 
 
@@ -61,23 +64,40 @@ def _table(rows: list[list[str]], headers: list[str]) -> str:
     return tabulate(wrapped, headers=headers, tablefmt="simple", disable_numparse=True)
 
 
-def _summary(evaluation: Evaluation) -> str:
-    counts = evaluation.counts()
+def _line(text: str) -> str:
+    return printable(text, keep_newlines=False)
+
+
+def _summary(evaluation: Evaluation, only: Collection[str]) -> str:
+    """The counts over every finding, whichever are listed."""
+    summary = evaluation.summary()
     plans = "; ".join(f"{p.info.number} ({p.id})" for p in evaluation.plans)
-    firm = sum(f.fails_firm_target for f in evaluation.findings)
-    aims = sum(f.status == "fail" and f.strength == "aspirational" for f in evaluation.findings)
+    listed = (
+        f" · listed: {len(evaluation.listed(only))} "
+        f"({', '.join(STATUS_LABEL[s] for s in STATUSES if s in only)})"
+        if only
+        else ""
+    )
     return "\n".join(
         [
-            f"Plan: {plans}",
+            _line(f"Plan: {plans}"),
             f"As of {evaluation.as_of:%d/%m/%Y} · engine: {evaluation.engine} · "
-            f"{len(evaluation.findings)} findings",
+            f"{summary['findings']} findings{listed}",
             "  ".join(
-                f"{STATUS_LABEL[s]}: {counts.get(s, 0)}"
-                for s in ("pass", "fail", "pending", "missing", "not_applicable")
+                [
+                    *(f"{STATUS_LABEL[s]}: {summary[s]}" for s in STATUSES),
+                    f"warnings: {summary['warnings']}",
+                ]
             ),
-            f"Firm targets failed: {firm} · aspirational (phấn đấu) targets missed: {aims}",
+            f"Firm targets failed: {summary['firm_failures']} · aspirational (phấn đấu) "
+            f"targets missed: {summary['aspirational_failures']}",
         ]
     )
+
+
+def _warnings(evaluation: Evaluation) -> str:
+    lines = [f"  - {_line(warning)}" for warning in evaluation.warnings]
+    return "\n".join([f"Warnings ({len(lines)}):", *lines])
 
 
 def _by_unit(findings: list[Finding]) -> list[str]:
@@ -89,7 +109,7 @@ def _by_unit(findings: list[Finding]) -> list[str]:
             for f in group
         ]
         headers = ["rule", "title", "period", "status", "kind", "evidence", "to comply"]
-        blocks.append(f"== {unit_name} [{unit_id}]\n{_table(rows, headers)}")
+        blocks.append(_line(f"== {unit_name} [{unit_id}]") + f"\n{_table(rows, headers)}")
     return blocks
 
 
@@ -100,10 +120,14 @@ def _by_rule(findings: list[Finding]) -> list[str]:
         first = items[0]
         rows = [[f.unit_name, f.period, _status(f), _evidence(f), f.gap or ""] for f in items]
         headers = ["unit", "period", "status", "evidence", "to comply"]
-        heading = (
-            f"== {rule_id} · {first.title} · {first.strength}\n"
-            f"   {first.citation.document}, {first.citation.clause}: "
-            f"“{first.citation.quote}”"
+        heading = "\n".join(
+            [
+                _line(f"== {rule_id} · {first.title} · {first.strength}"),
+                _line(
+                    f"   {first.citation.document}, {first.citation.clause}: "
+                    f"“{first.citation.quote}”"
+                ),
+            ]
         )
         blocks.append(f"{heading}\n{_table(rows, headers)}")
     return blocks
@@ -112,11 +136,16 @@ def _by_rule(findings: list[Finding]) -> list[str]:
 GROUPINGS: dict[str, Callable[[list[Finding]], list[str]]] = {"unit": _by_unit, "rule": _by_rule}
 
 
-def render_table(evaluation: Evaluation, group_by: str = "unit") -> str:
-    blocks = [_summary(evaluation), *GROUPINGS[group_by](evaluation.findings)]
+def render_table(evaluation: Evaluation, group_by: str = "unit", only: Collection[str] = ()) -> str:
+    """The summary (over every finding), the listed findings grouped, then the warnings."""
+    blocks = [_summary(evaluation, only), *GROUPINGS[group_by](evaluation.listed(only))]
     if evaluation.rules_without_units:
         blocks.append(
-            "Rules with no unit of theirs in these facts: "
-            + ", ".join(evaluation.rules_without_units)
+            _line(
+                "Rules with no unit of theirs in these facts: "
+                + ", ".join(evaluation.rules_without_units)
+            )
         )
+    if evaluation.warnings:
+        blocks.append(_warnings(evaluation))
     return "\n\n".join(blocks) + "\n"

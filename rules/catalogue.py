@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from cchc.facts.load import load_yaml_text
+from cchc.facts.documents import parse_plan_yaml
 from cchc.facts.periods import Period
 from cchc.rules.schema import (
     AppendixTask,
@@ -98,7 +98,7 @@ def load_catalogue(directory: Path = PLANS_DIR) -> Catalogue:
 
 def load_plan(path: Path) -> Plan:
     try:
-        document = load_yaml_text(path.read_text(encoding="utf-8"))
+        document = parse_plan_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise CatalogueError([f"{path}: cannot read: {error}"]) from error
     try:
@@ -111,11 +111,13 @@ def load_plan(path: Path) -> Plan:
         rules += score_table_rules(table)
         discrepancies += table_discrepancies(table)
     problems = [
-        f"{path}: {rule.id}: applies_to.agencies: unknown agency {code!r}; declare it in `agencies`"
+        f"{path}: {rule.id}: unknown agency {code!r}; declare it in `agencies`"
         for rule in rules
         for code in [
             *rule.applies_to.agencies,
             *getattr(getattr(rule.measure, "population", None), "agencies", []),
+            *getattr(getattr(rule.measure, "inspectors", None), "agencies", []),
+            *getattr(getattr(rule.measure, "partners", None), "agencies", []),
         ]
         if code not in plan_file.agencies
     ]
@@ -190,7 +192,11 @@ def _task_rule(task: AppendixTask) -> Rule:
         applies_to=task.applies_to,
         strength=task.strength,
         measure=TaskMeasure(
-            kind="task_deadline", task=task.id, due=task.due, partners=task.partners_apply_to
+            kind="task_deadline",
+            task=task.id,
+            due=task.due,
+            partners=task.partners_apply_to,
+            same_as_duty=task.same_as_duty,
         ),
         periods=[year_of_due],
         due_text=task.due_text,

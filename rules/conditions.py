@@ -14,7 +14,6 @@ from cchc.rules.schema import (
     DeadlineMeasure,
     DutyMeasure,
     Rule,
-    ScoreMeasure,
     ScoreSumMeasure,
     TaskMeasure,
 )
@@ -47,10 +46,8 @@ def compile_condition(rule: Rule) -> Condition:
     assert rule.target is not None  # the schema requires it for every other measure
     if rule.target.op == "between":
         return {"all": [test("vs_low", "gte", 0), test("vs_high", "lte", 0)]}
-    meets = test("vs_target", OPERATORS[rule.target.op], 0)
-    if isinstance(measure, ScoreMeasure) and measure.maximum is not None:
-        return {"all": [meets, test("vs_maximum", "lte", 0)]}
-    return meets
+    # A score's maximum is not part of its condition: the input layer refuses a score above it.
+    return test("vs_target", OPERATORS[rule.target.op], 0)
 
 
 def negate(condition: Condition) -> Condition:

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -103,6 +104,15 @@ def _field_ref(ref: str) -> str:
 
 
 FieldRef = Annotated[str, BeforeValidator(_field_ref)]
+
+
+def _duty_name(duty: str) -> str:
+    if duty not in DUTIES:
+        raise ValueError(f"unknown duty {duty!r}")
+    return duty
+
+
+DutyName = Annotated[str, AfterValidator(_duty_name)]
 Window = Literal["each_report", "year"]
 
 
@@ -140,6 +150,10 @@ class QuantityMeasure(_Strict):
     indicator: FieldRef
     window: Window = "year"
     counted: Text
+    # A count that only grows through the year (initiatives, violations found), as opposed to a
+    # stock or a rank: a cumulative report before the year's end already meeting a minimum, or
+    # already over a cap, decides the year.
+    cumulative: bool = False
 
 
 class RangeMeasure(_Strict):
@@ -178,6 +192,15 @@ class PopulationShareMeasure(_Strict):
     # children: each unit the rule applies to, over its own matching child units (a district
     # inspecting 30% of its communes), one finding per applicable unit.
     scope: Literal["registry", "children"] = "registry"
+    # Who may carry the events out besides the rule's own unit, as the plan names them (Sở Nội vụ
+    # inspecting for the province). With scope `children` only the unit itself counts.
+    inspectors: AppliesTo | None = None
+
+    @model_validator(mode="after")
+    def _inspectors_at_registry_scope(self) -> PopulationShareMeasure:
+        if self.inspectors is not None and self.scope != "registry":
+            raise ValueError("`inspectors` go with scope `registry` only")
+        return self
 
 
 class DeadlineMeasure(_Strict):
@@ -199,6 +222,7 @@ class TaskMeasure(_Strict):
     # The partners (cơ quan phối hợp) as units, where the plan's wording names kinds or agencies:
     # a completion reported by a unit that is neither owner nor partner is warned about.
     partners: AppliesTo | None = None
+    same_as_duty: DutyName | None = None  # a duty done with a date is this task delivered that day
 
 
 class DutyMeasure(_Strict):
@@ -218,7 +242,8 @@ class DutyMeasure(_Strict):
 
 
 class ScoreMeasure(_Strict):
-    """An index score (PAR INDEX points, SIPAS %) against its target, never above its maximum."""
+    """An index score (PAR INDEX points, SIPAS %) against its target. The maximum is shown;
+    a score above it is refused as input, so the measure never sees one."""
 
     kind: Literal["score"]
     code: Annotated[str, StringConstraints(pattern=r"^\S+$")]
@@ -333,6 +358,7 @@ class AppendixTask(_Strict):
     # The same partners as unit kinds and agency codes, where the wording allows it.
     partners_apply_to: AppliesTo | None = None
     budget: str | None = None  # kinh phí as written (e.g. million VND)
+    same_as_duty: DutyName | None = None  # the same fact as this duty: see TaskMeasure.same_as_duty
     due_text: Text
     due: date
     applies_to: AppliesTo

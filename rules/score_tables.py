@@ -53,15 +53,6 @@ def _score_rule(table: ScoreTable, row: ScoreRow) -> Rule:
             table, f"a score of {decimal(short)} misses the {row.target} aim", "fail", {code: short}
         ),
     ]
-    if row.maximum is not None and row.maximum >= meets:
-        examples.append(
-            _example(
-                table,
-                f"a score above the maximum {decimal(row.maximum)} is a reporting error",
-                "fail",
-                {code: row.maximum + STEP},
-            )
-        )
     notes = [
         f"Source row: maximum {decimal(row.maximum) if row.maximum is not None else '–'}, "
         f"result before {decimal(row.baseline) if row.baseline is not None else '–'}, "

@@ -177,3 +177,101 @@ def test_files_that_disagree_on_the_jurisdiction_are_refused(tmp_path: Path) -> 
     (tmp_path / "units.yaml").write_text(yaml.safe_dump({"units": UNITS}), encoding="utf-8")
     result = run("facts", "validate", str(tmp_path))
     assert result.exit_code == 2 and "disagree on the jurisdiction" in result.output
+
+
+def test_an_internal_error_exits_3_with_one_line_and_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise KeyError("boom\nsecond line")
+
+    monkeypatch.setattr("cchc.app.evaluate", broken)
+    path = str(facts_file(tmp_path, 95, 5))
+    result = run("check", path)
+    assert result.exit_code == 3
+    [line] = result.stderr.splitlines()
+    assert line.startswith("cchc: internal error: KeyError: ")
+    assert "cchc issue tracker" in line and "Traceback" not in result.output
+    debugged = run("--debug", "check", path)
+    assert debugged.exit_code == 3 and "Traceback" in debugged.stderr
+    assert debugged.stderr.rstrip().splitlines()[-1].startswith("cchc: internal error: KeyError")
+
+
+def test_only_lists_fewer_findings_but_never_changes_the_summary(tmp_path: Path) -> None:
+    path = str(facts_file(tmp_path, 949, 51))
+    args = ["check", path, "--as-of", "2020-01-15", "--plan", "hanoi-cchc-2019"]
+    everything = json.loads(run(*args, "--format", "json").output)
+    failures = json.loads(run(*args, "--format", "json", "--only", "fail").output)
+    assert failures["summary"] == everything["summary"]
+    assert failures["only"] == ["fail"] and everything["only"] == []
+    assert {f["status"] for f in failures["findings"]} == {"fail"}
+    assert (
+        len(failures["findings"])
+        == everything["summary"]["fail"]
+        < everything["summary"]["findings"]
+    )
+    table = run(*args).output.splitlines()
+    only_table = run(*args, "--only", "fail", "--only", "pending").output.splitlines()
+    assert only_table[2:4] == table[2:4]  # the status counts and the failure counts
+
+
+def test_a_plan_named_twice_is_checked_once(tmp_path: Path) -> None:
+    path = str(facts_file(tmp_path, 949, 51))
+    args = ["check", path, "--as-of", "2020-01-15", "--format", "json"]
+    once = json.loads(run(*args, "--plan", "hanoi-cchc-2019").output)
+    twice = json.loads(run(*args, "--plan", "hanoi-cchc-2019", "--plan", "hanoi-cchc-2019").output)
+    assert [p["id"] for p in twice["plans"]] == ["hanoi-cchc-2019"]
+    assert twice["summary"] == once["summary"]
+
+
+def warned_facts(tmp_path: Path) -> Path:
+    report = {
+        "unit": "q",
+        "period": "2019-Q1",
+        "submitted": "2019-03-01",
+        "dossiers": {"resolved_on_time": 5, "resolved_late": 0, "pending_past_due": 1},
+        "events": [{"kind": "dialogue", "date": "2019-03-22"}],
+    }
+    path = tmp_path / "facts.yaml"
+    document = {"jurisdiction": "ha-noi", "units": UNITS, "reports": [report]}
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    return path
+
+
+def test_warnings_are_listed_once_sorted_and_counted_in_json(tmp_path: Path) -> None:
+    args = ["check", str(warned_facts(tmp_path)), "--as-of", "2020-01-15", "--format", "json"]
+    document = json.loads(run(*args, "--plan", "hanoi-papi-2018").output)
+    warnings = document["warnings"]
+    assert warnings == sorted(set(warnings)) and document["summary"]["warnings"] == len(warnings)
+    assert any(w.startswith("reports[q 2019-Q1].events[0]") for w in warnings)
+    assert any(w.startswith("dossiers.pending_past_due") for w in warnings)
+    assert any(w.startswith("--plan hanoi-papi-2018") and "2019" in w for w in warnings)
+    # Warnings never change the exit status: it follows the firm failures alone.
+    checked = run(*args, "--plan", "hanoi-cchc-2019")
+    summary = json.loads(checked.output)["summary"]
+    assert summary["warnings"] >= 2
+    assert checked.exit_code == (1 if summary["firm_failures"] else 0)
+
+
+def test_the_table_lists_the_warnings_and_counts_them(tmp_path: Path) -> None:
+    output = run("check", str(warned_facts(tmp_path)), "--as-of", "2020-01-15").output
+    document = json.loads(
+        run(
+            "check", str(warned_facts(tmp_path)), "--as-of", "2020-01-15", "--format", "json"
+        ).output
+    )
+    count = document["summary"]["warnings"]
+    assert count >= 2 and f"warnings: {count}" in output
+    listed = output.split(f"Warnings ({count}):\n", 1)[1].splitlines()
+    assert [line.removeprefix("  - ") for line in listed] == document["warnings"]
+
+
+def test_the_summary_after_writing_a_file_counts_listed_findings_and_warnings(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "report.txt"
+    result = run(
+        "check", str(warned_facts(tmp_path)), "--as-of", "2020-01-15", "--output", str(out)
+    )
+    assert result.exit_code in (0, 1) and str(out) in result.stderr
+    assert "Warnings (" in out.read_text(encoding="utf-8")

@@ -48,7 +48,8 @@ def on_time_findings(on_time: int, late: int, engine: str, as_of: str = "2019-04
         ],
     }
     facts = facts_from_document(document)
-    return evaluate([only("HN2019-II-06")], facts, date.fromisoformat(as_of), engine).findings
+    findings = evaluate([only("HN2019-II-06")], facts, date.fromisoformat(as_of), engine).findings
+    return [f for f in findings if f.period == "2019-Q1"]  # not the year, which Q1 cannot cover
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -95,9 +96,13 @@ def test_the_issue_example_reads_as_a_sentence() -> None:
             }
         ],
     }
-    [finding] = evaluate(
-        [only("HN2019-II-06")], facts_from_document(document), date(2019, 4, 15), "python"
-    ).findings
+    [finding] = [
+        f
+        for f in evaluate(
+            [only("HN2019-II-06")], facts_from_document(document), date(2019, 4, 15), "python"
+        ).findings
+        if f.period == "2019-Q1"
+    ]
     assert finding.arithmetic == "1,843 / 1,950 = 94.51% < 95%"
     assert finding.gap.startswith(
         "10 more dossiers resolved on time or early needed (1,853 of 1,950"
@@ -119,8 +124,9 @@ def test_an_open_period_that_falls_short_is_pending_with_the_gap() -> None:
     facts = facts_from_document(document)
     [mid_year] = evaluate([only("HN2019-II-14")], facts, date(2019, 7, 1), "python").findings
     [after] = evaluate([only("HN2019-II-14")], facts, date(2020, 1, 1), "python").findings
-    assert mid_year.status == "pending" and mid_year.gap == "1 more dialogues needed by 31/12/2019"
-    assert after.status == "fail"
+    assert (mid_year.status, mid_year.numbers) == ("pending", {"count": 1}) and mid_year.gap
+    # The year is over and no report speaks of July to December: not enough data, not a fail.
+    assert (after.status, after.numbers) == ("missing", {"count": 1}) and after.gap
 
 
 def test_facts_dated_after_the_evaluation_date_are_not_yet_known() -> None:

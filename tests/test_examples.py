@@ -1,5 +1,5 @@
-"""Every shipped example: `cchc check` picks its plan by itself and gives the findings its README
-explains, identically on both evaluators."""
+"""Every shipped example: `cchc check` picks its plan by itself and fails firm targets on purpose,
+on both evaluators. The counts its README states are checked by test_example_readmes.py."""
 
 from __future__ import annotations
 
@@ -8,19 +8,20 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_example_readmes import readme, table_rows
 
 from cchc.cli import main
 from cchc.engine.evaluate import available_engines
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
-# folder, as-of, the plan picked, and (pass, fail, pending, missing, not_applicable)
+# folder, the as-of date its README explains, the plan picked
 EXPECTED = [
-    ("hanoi-2019", "2020-01-15", "hanoi-cchc-2019", (348, 18, 3, 1, 1)),
-    ("thanh-xuan-2024", "2025-01-20", "thanh-xuan-cchc-2024", (294, 18, 0, 5, 10)),
-    ("thua-thien-hue-2018", "2019-01-20", "thua-thien-hue-cchc-2018", (205, 20, 0, 4, 7)),
-    ("hanoi-par-sipas-2022", "2023-06-01", "hanoi-par-sipas-2022", (156, 11, 0, 1, 0)),
-    ("hanoi-papi-2018", "2019-01-20", "hanoi-papi-2018", (16, 6, 0, 2, 0)),
+    ("hanoi-2019", "2020-01-15", "hanoi-cchc-2019"),
+    ("thanh-xuan-2024", "2025-01-20", "thanh-xuan-cchc-2024"),
+    ("thua-thien-hue-2018", "2019-01-20", "thua-thien-hue-cchc-2018"),
+    ("hanoi-par-sipas-2022", "2023-06-01", "hanoi-par-sipas-2022"),
+    ("hanoi-papi-2018", "2019-01-20", "hanoi-papi-2018"),
 ]
 
 
@@ -30,9 +31,9 @@ def test_every_example_folder_is_covered() -> None:
 
 
 @pytest.mark.parametrize("engine", available_engines())
-@pytest.mark.parametrize(("folder", "as_of", "plan", "counts"), EXPECTED)
-def test_the_example_gives_the_findings_its_readme_explains(
-    engine: str, folder: str, as_of: str, plan: str, counts: tuple[int, ...]
+@pytest.mark.parametrize(("folder", "as_of", "plan"), EXPECTED)
+def test_the_example_picks_its_plan_and_fails_firm_targets(
+    engine: str, folder: str, as_of: str, plan: str
 ) -> None:
     result = CliRunner().invoke(
         main,
@@ -41,8 +42,9 @@ def test_the_example_gives_the_findings_its_readme_explains(
     assert result.exit_code == 1, result.output  # each example fails firm targets on purpose
     document = json.loads(result.output)
     assert [p["id"] for p in document["plans"]] == [plan]
-    summary = document["summary"]
-    statuses = ("pass", "fail", "pending", "missing", "not_applicable")
-    assert tuple(summary[s] for s in statuses) == counts
-    readme = (EXAMPLES / folder / "README.md").read_text(encoding="utf-8")
-    assert str(summary["findings"]) in readme
+    assert document["summary"]["firm_failures"] > 0
+
+
+@pytest.mark.parametrize(("folder", "as_of", "plan"), EXPECTED)
+def test_the_readme_counts_cover_the_date_it_explains(folder: str, as_of: str, plan: str) -> None:
+    assert (as_of, "all") in {row[:2] for row in table_rows(readme(folder))}

@@ -101,13 +101,14 @@ def test_a_target_with_an_exception_excludes_the_excepted_field(engine: str) -> 
         )
     )
     # 2 late land dossiers: 199/201 = 99.0% meets 99%; the rest 801/801 meets 100%.
-    assert statuses(rest, by_field(2, 0), "2024-04-10", engine) == {("q", "2024-Q1"): "pass"}
-    assert statuses(land, by_field(2, 0), "2024-04-10", engine) == {("q", "2024-Q1"): "pass"}
+    q1 = ("q", "2024-Q1")  # the Q1 report's own finding; the year itself is still pending
+    assert statuses(rest, by_field(2, 0), "2024-04-10", engine)[q1] == "pass"
+    assert statuses(land, by_field(2, 0), "2024-04-10", engine)[q1] == "pass"
     # 3 late land dossiers: 199/202 = 98.5% fails 99%; the rest still 100%.
-    assert statuses(land, by_field(3, 0), "2024-04-10", engine) == {("q", "2024-Q1"): "fail"}
-    assert statuses(rest, by_field(3, 0), "2024-04-10", engine) == {("q", "2024-Q1"): "pass"}
+    assert statuses(land, by_field(3, 0), "2024-04-10", engine)[q1] == "fail"
+    assert statuses(rest, by_field(3, 0), "2024-04-10", engine)[q1] == "pass"
     # one late dossier elsewhere fails the 100% part.
-    assert statuses(rest, by_field(0, 1), "2024-04-10", engine) == {("q", "2024-Q1"): "fail"}
+    assert statuses(rest, by_field(0, 1), "2024-04-10", engine)[q1] == "fail"
 
 
 def test_a_field_cannot_report_more_than_all_dossiers() -> None:
@@ -268,7 +269,7 @@ def test_a_score_table_becomes_rules_and_its_own_sums_are_checked() -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_scores_meet_targets_stay_within_maxima_and_parts_add_up(engine: str) -> None:
+def test_scores_meet_targets_and_parts_add_up(engine: str) -> None:
     rules = {rule.id: rule for rule in score_table_rules(TABLE)}
     city = [{"id": "tp", "name": "Thành phố", "kind": "city"}]
 
@@ -278,7 +279,7 @@ def test_scores_meet_targets_stay_within_maxima_and_parts_add_up(engine: str) ->
 
     assert judge("T-PAR-1.2", {"PAR-1.2": "1.9"}) == "pass"
     assert judge("T-PAR-1.2", {"PAR-1.2": "1.899"}) == "fail"
-    assert judge("T-PAR-1.2", {"PAR-1.2": "2.001"}) == "fail"  # above the maximum
+    assert judge("T-PAR-1.2", {"PAR-1.2": "2"}) == "pass"  # the maximum itself
     assert judge("T-PAR-total", {"PAR-total": "2.9"}) == "fail"  # ">2.9" is strict
     consistent = {"PAR-1": "2.9", "PAR-1.1": "1", "PAR-1.2": "1.9"}
     assert judge("T-PAR-1-SUM", consistent) == "pass"

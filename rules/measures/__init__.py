@@ -10,7 +10,7 @@ from datetime import date
 
 from cchc.facts.model import FactSet
 from cchc.rules.measures import baseline, deadlines, duty, events, quantity, scores, share
-from cchc.rules.measures.observation import POPULATION, Observation
+from cchc.rules.measures.observation import Observation
 from cchc.rules.schema import Rule
 
 Observe = Callable[[Rule, FactSet, date], Iterator[Observation]]
@@ -35,4 +35,4 @@ def observe(rule: Rule, facts: FactSet, as_of: date) -> list[Observation]:
     return list(MEASURES[rule.measure.kind](rule, facts, as_of))
 
 
-__all__ = ["MEASURES", "POPULATION", "Observation", "observe"]
+__all__ = ["MEASURES", "Observation", "observe"]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 from fractions import Fraction
 
-from cchc.facts.model import FactSet
+from cchc.facts.model import FactSet, Report
 from cchc.facts.periods import Period
 from cchc.rules.measures.common import (
     SYMBOLS,
@@ -16,12 +16,26 @@ from cchc.rules.measures.common import (
     needed_at_least,
     percent,
     period_closed,
+    period_coverage,
     reported,
     sign,
     year_report,
 )
 from cchc.rules.measures.observation import Observation
 from cchc.rules.schema import BaselineMeasure, Rule
+
+
+def _figure(
+    reports: list[Report], period: Period, ref: str, as_of: date
+) -> tuple[int | None, str | None]:
+    """A count for a period: the annual figure, or while the period runs, the latest cumulative
+    one. A report ending before a period that is over cannot give it; the second value then
+    names the part of the period no report covers."""
+    chosen = year_report(reports, period.year, [ref])
+    cover = period_coverage([chosen.period] if chosen else [], period, additive=False)
+    if chosen is None or (not cover.complete and period_closed(period, as_of)):
+        return None, f"{period} ({cover.describe()} not covered)"
+    return reported(chosen, ref) or 0, None
 
 
 def observe(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
@@ -34,16 +48,13 @@ def observe(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
     ref = measure.indicator
     for unit in applicable_units(rule.applies_to, facts):
         reports = facts.reports_of(unit.id)
-        base_report = year_report(reports, measure.baseline.year, [ref])
+        # The baseline period is always judged as over: it is the past the target refers to.
+        base, base_lacks = _figure(reports, measure.baseline, ref, date.max)
         for period in rule.periods:
             closed = period_closed(period, as_of)
-            now_report = year_report(reports, period.year, [ref])
-            if base_report is None or now_report is None:
-                lacking = [
-                    str(p)
-                    for p, r in ((measure.baseline, base_report), (period, now_report))
-                    if r is None
-                ]
+            now, now_lacks = _figure(reports, period, ref, as_of)
+            if base is None or now is None:
+                lacking = [text for text in (base_lacks, now_lacks) if text]
                 yield Observation.without_data(
                     rule.id,
                     unit.id,
@@ -51,10 +62,14 @@ def observe(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
                     closed,
                     wanted,
                     f"no report gives {ref} for {' and '.join(lacking)}",
+                    f"report {ref} for the whole of "
+                    + " and ".join(
+                        str(p)
+                        for p, value in ((measure.baseline, base), (period, now))
+                        if value is None
+                    ),
                 )
                 continue
-            base = reported(base_report, ref) or 0
-            now = reported(now_report, ref) or 0
             if base == 0:
                 yield Observation(
                     rule.id,

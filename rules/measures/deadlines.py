@@ -93,16 +93,33 @@ def observe_report(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observat
             )
 
 
+def _deliveries(facts: FactSet, unit_id: str, measure: TaskMeasure, as_of: date) -> list[date]:
+    """The dates the unit delivered the task's product, known as of the date. Where the task is
+    the same fact as a duty (the unit's CCHC plan), the duty reported done with a date is the
+    delivery on that date: one entry answers both questions."""
+    done = [
+        task.completed
+        for report in facts.reports_of(unit_id)
+        for task in report.tasks
+        if task.task == measure.task and task.completed <= as_of
+    ]
+    if measure.same_as_duty is not None:
+        done += [
+            word.date
+            for report in facts.reports_of(unit_id)
+            if (word := report.duties.get(measure.same_as_duty)) is not None
+            and word.done
+            and word.date is not None
+            and word.date <= as_of
+        ]
+    return sorted(done)
+
+
 def observe_task(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
     measure = rule.measure
     assert isinstance(measure, TaskMeasure)
     for unit in applicable_units(rule.applies_to, facts):
-        done = sorted(
-            task.completed
-            for report in facts.reports_of(unit.id)
-            for task in report.tasks
-            if task.task == measure.task and task.completed <= as_of
-        )
+        done = _deliveries(facts, unit.id, measure, as_of)
         yield _delivery(
             rule,
             unit.id,
@@ -132,6 +149,7 @@ def observe_window(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observat
                     closed,
                     wanted,
                     f"the {period} report does not state its data window",
+                    f"state data_from and data_to in the {period} report",
                 )
                 continue
             shifts = [(report.data_from - start).days, (report.data_to - end).days]

@@ -7,7 +7,8 @@ from datetime import date
 from typing import Literal
 
 State = Literal["measured", "no_data", "not_applicable"]
-POPULATION = "*"  # the unit of a finding about a population of units rather than one unit
+# No measure gives this unit any more: a population-level finding belongs to the registered unit
+# responsible for it, or there is none. Kept only because engine/findings.py still names it.
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,31 @@ class Observation:
 
     @classmethod
     def without_data(
-        cls, rule_id: str, unit_id: str, period: str, closed: bool, target: str, detail: str
+        cls,
+        rule_id: str,
+        unit_id: str,
+        period: str,
+        closed: bool,
+        target: str,
+        detail: str,
+        gap: str,
+        numbers: dict[str, int | str] | None = None,
+        due: date | None = None,
     ) -> Observation:
-        """Nothing reported to decide on: missing once the period is over, pending before."""
-        return cls(rule_id, unit_id, period, "no_data", closed, target=target, detail=detail)
+        """Not enough reported to decide on: missing once the period is over, pending before.
+        The gap says what to report; `numbers` keeps the partial figures that did not decide."""
+        return cls(
+            rule_id,
+            unit_id,
+            period,
+            "no_data",
+            closed,
+            target=target,
+            gap=gap,
+            detail=detail,
+            due=due,
+            numbers=dict(numbers or {}),
+        )
 
     def record(self, check: str, index: int) -> dict[str, int | bool | str]:
         """The flat record posted to an evaluator: only scalars, only what conditions read."""

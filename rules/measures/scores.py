@@ -1,5 +1,5 @@
-"""Index scores (PAR INDEX points, SIPAS percentages): against a target, within a maximum, and
-parts that must add up to their parent."""
+"""Index scores (PAR INDEX points, SIPAS percentages): against a target, and parts that must add
+up to their parent. A score above its criterion's maximum is refused as input, never seen here."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from datetime import date
 from fractions import Fraction
 
 from cchc.facts.model import FactSet, Report
+from cchc.facts.periods import Period
 from cchc.rules.measures.common import (
     SYMBOLS,
     applicable_units,
     compare_symbol,
+    decimal_text,
     period_closed,
+    period_coverage,
     sign,
 )
 from cchc.rules.measures.observation import Observation
@@ -21,21 +24,26 @@ from cchc.rules.schema import Rule, ScoreMeasure, ScoreSumMeasure
 
 def decimal(value: Fraction) -> str:
     """8.424 as 8.424: scores are decimals, shown as written (up to 6 places)."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    text = f"{value.numerator / value.denominator:.6f}".rstrip("0")
-    return text.rstrip(".")
+    # Exact decimal arithmetic, never a binary float: a score is shown as the figure reported.
+    return decimal_text(value, 6)
 
 
-def _latest_with(reports: list[Report], period_year: int, codes: list[str]) -> Report | None:
+def _latest_with(
+    reports: list[Report], period: Period, codes: list[str], as_of: date
+) -> tuple[Report | None, str | None]:
+    """The report to read the scores from: the latest of the year that gives them all. Scores are
+    as of one report, so once the period is over, one ending before it cannot decide; the second
+    value then says which part of the period no report covers."""
     candidates = [
-        r
-        for r in reports
-        if r.period.year == period_year and all(code in r.scores for code in codes)
+        r for r in reports if r.period.year == period.year and all(c in r.scores for c in codes)
     ]
-    return max(
+    latest = max(
         candidates, key=lambda r: (r.period.end, r.period.end - r.period.start), default=None
     )
+    cover = period_coverage([latest.period] if latest else [], period, additive=False)
+    if latest is None or (not cover.complete and period_closed(period, as_of)):
+        return None, cover.describe()
+    return latest, None
 
 
 def observe_score(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
@@ -49,7 +57,8 @@ def observe_score(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observati
     for unit in applicable_units(rule.applies_to, facts):
         for period in rule.periods:
             closed = period_closed(period, as_of)
-            report = _latest_with(facts.reports_of(unit.id), period.year, [measure.code])
+            reports = facts.reports_of(unit.id)
+            report, uncovered = _latest_with(reports, period, [measure.code], as_of)
             if report is None:
                 yield Observation.without_data(
                     rule.id,
@@ -57,38 +66,28 @@ def observe_score(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observati
                     str(period),
                     closed,
                     wanted,
-                    f"no report for {period} gives the score {measure.code}",
+                    f"no report covering {uncovered} gives the score {measure.code}",
+                    f"report the score {measure.code} for the whole of {period}",
                 )
                 continue
             value = report.scores[measure.code]
-            values: dict[str, int | bool] = {"vs_target": sign(value, target)}
-            arithmetic = f"{decimal(value)} {compare_symbol(value, target)} {decimal(target)}"
-            gap = None
-            if measure.maximum is not None:
-                values["vs_maximum"] = sign(value, measure.maximum)
-                if value > measure.maximum:
-                    arithmetic += f", above the maximum {decimal(measure.maximum)}"
-                    gap = (
-                        f"a score above the criterion's maximum {decimal(measure.maximum)} "
-                        "is a reporting error"
-                    )
-            if gap is None and not _meets(rule.target.op, value, target):
-                gap = (
-                    f"{decimal(target - value)} more points needed"
-                    if rule.target.op == ">="
-                    else f"more than {decimal(target - value)} more points needed"
-                )
             yield Observation(
                 rule.id,
                 unit.id,
                 str(period),
                 "measured",
                 closed,
-                values,
+                {"vs_target": sign(value, target)},
                 actual=decimal(value),
                 target=wanted,
-                arithmetic=arithmetic,
-                gap=gap,
+                arithmetic=f"{decimal(value)} {compare_symbol(value, target)} {decimal(target)}",
+                gap=None
+                if _meets(rule.target.op, value, target)
+                else (
+                    f"{decimal(target - value)} more points needed"
+                    if rule.target.op == ">="
+                    else f"more than {decimal(target - value)} more points needed"
+                ),
                 detail=None if report.period == period else f"from the {report.period} report",
                 numbers={"score": str(value), "code": measure.code},
             )
@@ -105,7 +104,7 @@ def observe_sum(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation
     for unit in applicable_units(rule.applies_to, facts):
         for period in rule.periods:
             closed = period_closed(period, as_of)
-            report = _latest_with(facts.reports_of(unit.id), period.year, codes)
+            report, uncovered = _latest_with(facts.reports_of(unit.id), period, codes, as_of)
             if report is None:
                 yield Observation.without_data(
                     rule.id,
@@ -113,8 +112,9 @@ def observe_sum(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation
                     str(period),
                     closed,
                     f"{measure.code} = the sum of its parts",
-                    f"no report for {period} gives {measure.code} and all "
+                    f"no report covering {uncovered} gives {measure.code} and all "
                     f"of {', '.join(measure.parts)}",
+                    f"report {', '.join(codes)} for the whole of {period}",
                 )
                 continue
             parts_sum = sum((report.scores[code] for code in measure.parts), Fraction(0))

@@ -1,0 +1,133 @@
+"""What `cchc` does, apart from how it is asked: load and validate facts, choose plans, check.
+
+The command line (cli.py) parses options, calls these, and prints. Bad input raises InputError,
+which the command line reports with exit status 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from cchc.engine.caveats import plan_choice_warnings
+from cchc.engine.evaluate import EngineName, Evaluation, available_engines, evaluate
+from cchc.engine.references import check_task_references
+from cchc.facts.load import FactError, expand_fact_paths, load_fact_files
+from cchc.facts.model import FactSet
+from cchc.rules.catalogue import Catalogue, CatalogueError, Plan, load_catalogue
+from cchc.rules.schema import Rule
+
+
+class InputError(Exception):
+    """Bad input or usage: `heading` says what went wrong, `problems` list each place."""
+
+    def __init__(self, heading: str, problems: list[str]) -> None:
+        self.heading = heading
+        self.problems = problems
+        super().__init__(heading)
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    plans: list[Plan]
+    # What the reader should know about the choice (a --plan for another year…).
+    warnings: list[str] = field(default_factory=list)
+
+
+def catalogue() -> Catalogue:
+    try:
+        return load_catalogue()
+    except CatalogueError as error:
+        raise InputError("the rule catalogue is invalid:", error.problems) from error
+
+
+def load_facts(paths: Sequence[str], rules: Catalogue, exclude: Sequence[Path] = ()) -> FactSet:
+    """Every fact file under `paths`, validated, except the files in `exclude` (the report this
+    run writes, which may sit in a facts folder)."""
+    try:
+        facts = load_fact_files(expand_fact_paths(paths, exclude))
+        check_task_references(facts, rules)
+    except FactError as error:
+        raise InputError("the facts are invalid; nothing was evaluated:", error.problems) from error
+    return facts
+
+
+def _known_plans(rules: Catalogue) -> str:
+    return ", ".join(rules.plans)
+
+
+def plans_by_id(rules: Catalogue, wanted: Sequence[str]) -> list[Plan]:
+    """The plans named, each once in the order first named (--plan X --plan X checks X once)."""
+    unique = list(dict.fromkeys(wanted))
+    unknown = [plan_id for plan_id in unique if plan_id not in rules.plans]
+    if unknown:
+        raise InputError(
+            "unknown plan:",
+            [f"--plan {p}: no such plan; known: {_known_plans(rules)}" for p in unknown],
+        )
+    return [rules.plans[plan_id] for plan_id in unique]
+
+
+def choose_plans(rules: Catalogue, wanted: Sequence[str], facts: FactSet) -> PlanChoice:
+    """The plans named with --plan, with warnings where they do not fit the facts; without any,
+    the plans of the facts' years, unit kinds and jurisdiction."""
+    if wanted:
+        plans = plans_by_id(rules, wanted)
+        return PlanChoice(plans, plan_choice_warnings(plans, facts))
+    years = {period.year for _, period in facts.reports}
+    kinds = {unit.kind for unit in facts.units.values()}
+    chosen = [
+        plan
+        for plan in rules.plans.values()
+        if plan.info.year in years
+        and kinds & set(plan.info.units)
+        and facts.jurisdiction in (None, plan.info.jurisdiction)
+    ]
+    if not chosen:
+        where = f" in {facts.jurisdiction}" if facts.jurisdiction else ""
+        covered = ", ".join(
+            f"{p.id} ({p.info.jurisdiction}, {p.info.year})" for p in rules.plans.values()
+        )
+        raise InputError(
+            "no plan matches these facts; choose one with --plan:",
+            [
+                f"the facts cover {', '.join(map(str, sorted(years))) or 'no period'}{where}; "
+                f"the plans cover {covered}"
+            ],
+        )
+    return PlanChoice(chosen)
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    fact_paths: Sequence[str]
+    plan_ids: Sequence[str] = ()
+    as_of: date | None = None  # None: today
+    engine: EngineName = "auto"
+    report_path: Path | None = None  # never read as facts, even inside a facts folder
+
+
+def check(request: CheckRequest) -> Evaluation:
+    """Load the facts, choose the plans, evaluate: the findings and the warnings."""
+    if request.engine != "auto" and request.engine not in available_engines():
+        raise InputError(
+            "cannot evaluate:",
+            [f"--engine {request.engine}: not available here; use auto or python"],
+        )
+    rules = catalogue()
+    exclude = [request.report_path] if request.report_path is not None else []
+    facts = load_facts(request.fact_paths, rules, exclude)
+    choice = choose_plans(rules, request.plan_ids, facts)
+    as_of = request.as_of or date.today()
+    return evaluate(choice.plans, facts, as_of, request.engine, choice.warnings)
+
+
+def find_rule(rules: Catalogue, rule_id: str) -> tuple[Plan, Rule]:
+    try:
+        return rules.rule(rule_id)
+    except KeyError:
+        raise InputError(
+            "unknown rule:", [f"{rule_id}: no such rule; see `cchc rules list`"]
+        ) from None

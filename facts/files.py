@@ -1,0 +1,116 @@
+"""Which files are facts, and reading them safely: regular files only, bounded in size.
+
+A fact repository is often submitted by others (to CI, to an inspection team), so a folder may
+hold a symlink to /proc/self/environ, a FIFO named pipe.yaml, or a 2 GB file. None of them is
+followed, blocked on or read whole: each is refused by name with exit 2.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+
+FACT_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+MIB = 1024 * 1024
+# Loading keeps about 65 bytes of memory per byte of CSV or YAML until loading is made lean; these
+# bounds keep a run within a few GiB. README, "Limits".
+MAX_FILE_BYTES = 32 * MIB
+MAX_TOTAL_BYTES = 64 * MIB
+
+
+class FileProblem(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def expand_fact_paths(paths: Sequence[str | Path], exclude: Sequence[Path] = ()) -> list[Path]:
+    """Fact files as given; a folder stands for the fact files inside it. `exclude` names files
+    never to read as facts (the report this run writes). A symlink inside a folder must stay
+    inside it."""
+    skipped = {Path(path).resolve() for path in exclude if str(path)}
+    files: list[Path] = []
+    problems: list[str] = []
+    for name in paths:
+        if not str(name):
+            problems.append("an empty file name was given")
+            continue
+        path = Path(name)
+        if path.is_dir():
+            files += _folder_files(path, problems)
+        else:
+            files.append(path)
+    files = [path for path in files if path.resolve() not in skipped]
+    if not files and not problems:
+        problems.append(f"{', '.join(map(str, paths))}: no .yaml, .yml, .json or .csv files")
+    if problems:
+        raise FileProblem(problems)
+    return files
+
+
+def _folder_files(folder: Path, problems: list[str]) -> list[Path]:
+    inside = folder.resolve()
+    files = []
+    for entry in sorted(folder.iterdir()):
+        if entry.suffix.lower() not in FACT_SUFFIXES:
+            continue
+        if entry.is_symlink() and not entry.resolve().is_relative_to(inside):
+            problems.append(
+                f"{entry}: a symbolic link to a file outside {folder}; copy the file into the "
+                "folder instead (links out of a facts folder are never followed)"
+            )
+            continue
+        files.append(entry)
+    return files
+
+
+def total_size_problems(files: Sequence[Path]) -> list[str]:
+    """The whole fact set, checked before anything is read."""
+    total = sum(path.stat().st_size for path in files if path.is_file())
+    if total <= MAX_TOTAL_BYTES:
+        return []
+    return [
+        f"the fact files add up to {_size(total)}, above the {_size(MAX_TOTAL_BYTES)} "
+        "cchc reads in one run; check units or periods in parts, and prefer JSON or CSV to YAML "
+        "(they load several times faster)"
+    ]
+
+
+def read_fact_text(path: Path) -> str:
+    """The file's text, UTF-8 (a BOM is allowed). Only a regular file is read, never more than
+    MAX_FILE_BYTES, and opening never blocks (a FIFO is refused, not waited on)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        raise FileProblem([f"{path}: cannot read: {error.strerror}"]) from None
+    with os.fdopen(descriptor, "rb") as stream:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem([f"{path}: not a regular file (a device, pipe or socket)"])
+        if info.st_size > MAX_FILE_BYTES:
+            raise FileProblem([_too_big(path, info.st_size)])
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise FileProblem([_too_big(path, len(data))])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileProblem(
+            [
+                f"{path}: not UTF-8 text (byte {error.start + 1}); save it as UTF-8 "
+                "(in Excel: CSV UTF-8)"
+            ]
+        ) from None
+
+
+def _size(size: int) -> str:
+    return f"{size / MIB:.1f} MiB" if size >= MIB else f"{size / 1024:.1f} KiB"
+
+
+def _too_big(path: Path, size: int) -> str:
+    return (
+        f"{path}: {_size(size)}, above the {_size(MAX_FILE_BYTES)} cchc reads in one "
+        "fact file; split it by unit or period, and prefer JSON or CSV to YAML"
+    )

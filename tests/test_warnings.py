@@ -1,0 +1,276 @@
+"""Warnings: computed from the facts, the selected plans and the as-of date; never a verdict."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from cchc.app import choose_plans
+from cchc.engine.caveats import fact_warnings, names_read, plan_choice_warnings
+from cchc.engine.evaluate import evaluate
+from cchc.facts.load import facts_from_document
+from cchc.facts.model import FactSet
+from cchc.rules.catalogue import Catalogue, Plan
+from cchc.rules.schema import (
+    AppliesTo,
+    Citation,
+    DutyMeasure,
+    EventCountMeasure,
+    PlanInfo,
+    Rule,
+    ScoreMeasure,
+    ShareMeasure,
+    TaskMeasure,
+)
+
+AS_OF = date(2020, 1, 15)
+DISTRICTS = AppliesTo(kinds=["district"])
+
+
+def rule(rule_id: str, measure: BaseModel, applies_to: AppliesTo = DISTRICTS) -> Rule:
+    # model_construct: a rule's examples and target do not matter to warnings.
+    return Rule.model_construct(
+        id=rule_id,
+        title=rule_id,
+        citation=Citation(clause="1", quote="q"),
+        applies_to=applies_to,
+        strength="firm",
+        measure=measure,
+    )
+
+
+def plan(*rules: Rule, year: int = 2019) -> Plan:
+    info = PlanInfo(
+        id=f"test-{year}",
+        jurisdiction="ha-noi",
+        number="KH 1",
+        title="Test plan",
+        issued=date(year, 1, 1),
+        issuer="UBND",
+        source="none.txt",
+        year=year,
+    )
+    return Plan(info, {"so-noi-vu": "Sở Nội vụ"}, list(rules), [], [], Path("test.yaml"))
+
+
+ON_TIME = rule(
+    "T-SHARE",
+    ShareMeasure(
+        kind="share",
+        numerator=["dossiers.resolved_on_time"],
+        denominator=["dossiers.resolved_on_time", "dossiers.resolved_late"],
+        counted="dossiers on time",
+    ),
+)
+PLAN_ISSUED = rule("T-DUTY", DutyMeasure(kind="duty", duty="cchc_plan_issued"))
+DIALOGUES = rule("T-EVENTS", EventCountMeasure(kind="event_count", event="dialogue", counted="x"))
+TASK = rule(
+    "T-TASK",
+    TaskMeasure(
+        kind="task_deadline",
+        task="T-TASK",
+        due=date(2019, 6, 30),
+        partners=AppliesTo(kinds=["city"]),
+    ),
+)
+SCORE = rule("T-SCORE", ScoreMeasure(kind="score", code="PAR-1"))
+PLAN = plan(ON_TIME, PLAN_ISSUED, DIALOGUES, TASK, SCORE)
+
+UNITS = [
+    {"id": "q", "name": "UBND quận", "kind": "district"},
+    {"id": "tp", "name": "UBND thành phố", "kind": "city"},
+    {"id": "s", "name": "Sở", "kind": "department", "agency": "so-noi-vu"},
+]
+
+
+def facts(*reports: dict[str, Any], units: list[dict[str, Any]] = UNITS) -> FactSet:
+    return facts_from_document({"units": units, "reports": list(reports)})
+
+
+def warnings_for(fact_set: FactSet, plans: list[Plan] | None = None) -> list[str]:
+    return fact_warnings(plans or [PLAN], fact_set, AS_OF)
+
+
+def test_an_event_after_its_report_was_sent_is_warned_about_once_per_report() -> None:
+    report = {
+        "unit": "q",
+        "period": "2019-Q1",
+        "submitted": "2019-03-01",
+        "events": [
+            {"kind": "dialogue", "date": "2019-03-01"},  # the day it was sent: fine
+            {"kind": "dialogue", "date": "2019-03-22"},
+        ],
+    }
+    [warning] = warnings_for(facts(report))
+    assert "reports[q 2019-Q1].events[1]" in warning and "2019-03-22" in warning
+
+
+def test_events_of_a_report_with_no_sending_date_or_not_yet_sent_are_not_warned_about() -> None:
+    event = {"kind": "dialogue", "date": "2019-03-22"}
+    unsent = {"unit": "q", "period": "2019-Q1", "events": [event]}
+    assert warnings_for(facts(unsent)) == []
+    # Sent after the as-of date: the report was not known yet, so nothing is said about it.
+    later = {"unit": "q", "period": "2019-Q1", "submitted": "2019-03-01", "events": [event]}
+    assert fact_warnings([PLAN], facts(later), date(2019, 2, 1)) == []
+
+
+@pytest.mark.parametrize(("unit", "warned"), [("q", False), ("tp", False), ("s", True)])
+def test_a_completion_by_a_unit_neither_owner_nor_partner_is_warned_about(
+    unit: str, warned: bool
+) -> None:
+    completion = {"task": "T-TASK", "completed": "2019-05-01"}
+    reports = [
+        {"unit": unit, "period": period, "tasks": [completion]} for period in ("2019-H1", "2019")
+    ]
+    found = [w for w in warnings_for(facts(*reports)) if "T-TASK" in w]
+    # One warning for the unit and task, though both cumulative reports repeat the completion.
+    assert len(found) == (1 if warned else 0)
+    if warned:
+        assert f"by {unit}," in found[0]
+
+
+def test_without_partners_only_owners_are_expected_to_report_a_completion() -> None:
+    no_partners = rule("T-TASK", TaskMeasure(kind="task_deadline", task="T-TASK", due=AS_OF))
+    report = {
+        "unit": "tp",
+        "period": "2019",
+        "tasks": [{"task": "T-TASK", "completed": "2019-05-01"}],
+    }
+    [warning] = warnings_for(facts(report), [plan(no_partners)])
+    assert "tasks[task=T-TASK]" in warning and "tp" in warning
+
+
+def test_facts_no_selected_rule_reads_give_one_warning_per_name_with_the_report_count() -> None:
+    given = {
+        "dossiers": {"resolved_on_time": 5, "resolved_late": 1, "pending_past_due": 2},
+        "indicators": {"civil_servants": 10},
+        "duties": {"cchc_plan_issued": {"done": True}, "iso_9001_applied": {"done": True}},
+        "events": [
+            {"kind": "dialogue", "date": "2019-02-01"},
+            {"kind": "staff_evaluation", "date": "2019-02-02"},
+        ],
+        "scores": {"PAR-1": 3, "PAR-2": 4},
+        "tasks": [
+            {"task": "T-TASK", "completed": "2019-02-03"},
+            {"task": "X-OTHER", "completed": "2019-02-03"},
+        ],
+    }
+    reports = [{"unit": "q", "period": p, **given} for p in ("2019-Q1", "2019-H1", "2019-9M")]
+    found = warnings_for(facts(*reports))
+    unread = [
+        "dossiers.pending_past_due",
+        "indicators.civil_servants",
+        "duties.iso_9001_applied",
+        "events[kind=staff_evaluation]",
+        "scores.PAR-2",
+        "tasks[task=X-OTHER]",
+    ]
+    assert sorted(w.split(":")[0] for w in found) == sorted(unread)
+    assert all("3 reports" in warning for warning in found)
+
+
+def test_fields_of_procedures_no_rule_selects_are_warned_about() -> None:
+    by_field = {"dossiers_by_field": {"dat-dai": {"resolved_late": 1}}}
+    report = {"unit": "q", "period": "2019-Q1", "dossiers": {"resolved_late": 1}, **by_field}
+    assert [w.split(":")[0] for w in warnings_for(facts(report))] == ["dossiers_by_field.dat-dai"]
+    excepted = rule(
+        "T-EXCEPT",
+        ShareMeasure(
+            kind="share",
+            numerator=["dossiers.resolved_late"],
+            denominator=["dossiers.resolved_late"],
+            counted="x",
+            excluding_fields=["dat-dai"],
+        ),
+    )
+    assert warnings_for(facts(report), [plan(excepted)]) == []
+
+
+class FutureTaskMeasure(BaseModel):
+    """A measure with fields the schema does not have yet: a task whose product is a duty."""
+
+    kind: str = "task_deadline"
+    task: str
+    same_as_duty: str
+    inspectors: list[str]
+
+
+def test_names_read_come_from_any_measure_field_including_ones_added_later() -> None:
+    future = rule(
+        "T-FUTURE",
+        FutureTaskMeasure(
+            task="T-FUTURE", same_as_duty="iso_9001_applied", inspectors=["subordinate_inspection"]
+        ),
+    )
+    read = names_read([plan(future)])
+    assert {"T-FUTURE", "iso_9001_applied", "subordinate_inspection"} <= read
+    assert "task_deadline" not in read  # the measure's kind is not a fact's name
+    report = {
+        "unit": "q",
+        "period": "2019",
+        "duties": {"iso_9001_applied": {"done": True}},
+        "events": [{"kind": "subordinate_inspection", "date": "2019-05-01", "inspected": "q"}],
+    }
+    assert warnings_for(facts(report), [plan(future)]) == []
+
+
+def test_an_agency_code_no_selected_plan_names_is_warned_about() -> None:
+    units = [*UNITS, {"id": "s2", "name": "Sở khác", "kind": "department", "agency": "so-typo"}]
+    [warning] = warnings_for(facts(units=units))
+    assert warning.startswith("units[s2].agency") and "so-typo" in warning
+
+
+def test_an_agency_named_only_as_a_partner_or_population_is_known() -> None:
+    partnered = rule(
+        "T-TASK",
+        TaskMeasure(
+            kind="task_deadline", task="T-TASK", due=AS_OF, partners=AppliesTo(agencies=["so-typo"])
+        ),
+    )
+    units = [{"id": "s2", "name": "Sở", "kind": "department", "agency": "so-typo"}]
+    assert warnings_for(facts(units=units), [plan(partnered)]) == []
+
+
+def test_the_loaders_own_warnings_are_listed() -> None:
+    loaded = facts()
+    with_warning = FactSet(loaded.units, loaded.reports, warnings=("report.json: skipped",))
+    assert warnings_for(with_warning) == ["report.json: skipped"]
+
+
+def test_an_explicit_plan_for_another_jurisdiction_or_year_is_warned_about(
+    catalogue: Catalogue,
+) -> None:
+    document = {
+        "jurisdiction": "thanh-xuan",
+        "units": UNITS,
+        "reports": [{"unit": "q", "period": "2024"}],
+    }
+    fact_set = facts_from_document(document)
+    choice = choose_plans(catalogue, ["hanoi-cchc-2019", "hanoi-cchc-2019"], fact_set)
+    assert [p.id for p in choice.plans] == ["hanoi-cchc-2019"]  # named twice, checked once
+    assert len(choice.warnings) == 2
+    assert any("ha-noi" in w and "thanh-xuan" in w for w in choice.warnings)
+    assert any("2019" in w and "2024" in w for w in choice.warnings)
+    assert choose_plans(catalogue, [], fact_set).warnings == []
+    assert plan_choice_warnings([plan(year=2024)], facts({"unit": "q", "period": "2024"})) == []
+
+
+def test_evaluate_lists_every_warning_once_sorted_and_counts_them(catalogue: Catalogue) -> None:
+    report = {
+        "unit": "q",
+        "period": "2019-Q1",
+        "submitted": "2019-03-01",
+        "dossiers": {"pending_past_due": 5},
+        "events": [{"kind": "dialogue", "date": "2019-03-22"}],
+    }
+    plans = [catalogue.plans["hanoi-cchc-2019"]]
+    given = ["--plan z: zzz", "--plan a: aaa", "--plan a: aaa"]
+    evaluation = evaluate(plans, facts(report), AS_OF, "python", given)
+    assert evaluation.warnings == sorted(set(evaluation.warnings))
+    assert evaluation.warnings.count("--plan a: aaa") == 1
+    assert len(evaluation.warnings) == 4  # the two given, the late event, the unread indicator
+    assert evaluation.summary()["warnings"] == 4
