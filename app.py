@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cchc.engine.caveats import plan_choice_warnings
 from cchc.engine.evaluate import EngineName, Evaluation, available_engines, evaluate
-from cchc.engine.references import check_task_references
+from cchc.engine.references import CatalogueReferences
 from cchc.facts.load import FactError, expand_fact_paths, load_fact_files
 from cchc.facts.model import FactSet
 from cchc.rules.catalogue import Catalogue, CatalogueError, Plan, load_catalogue
@@ -45,10 +45,11 @@ def catalogue() -> Catalogue:
 
 def load_facts(paths: Sequence[str], rules: Catalogue, exclude: Sequence[Path] = ()) -> FactSet:
     """Every fact file under `paths`, validated, except the files in `exclude` (the report this
-    run writes, which may sit in a facts folder)."""
+    run writes, which may sit in a facts folder). Task ids, score codes and score maxima are
+    checked against the catalogue in the same pass, so each problem names its file and place."""
     try:
-        facts = load_fact_files(expand_fact_paths(paths, exclude))
-        check_task_references(facts, rules)
+        files = expand_fact_paths(paths, exclude)
+        facts = load_fact_files(files, CatalogueReferences.of(rules).problems)
     except FactError as error:
         raise InputError("the facts are invalid; nothing was evaluated:", error.problems) from error
     return facts

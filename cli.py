@@ -104,6 +104,8 @@ def _deliver(text: str, output: Path | None) -> None:
     """The report to stdout, or to --output; a write error is exit 2 naming where."""
     try:
         if output is None:
+            if sys.stdout is None:  # started with standard output closed (`>&-`)
+                raise OSError("it is closed")
             sys.stdout.write(text)
             sys.stdout.flush()
         else:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from cchc.facts.model import FactSet, Report, Unit
+from cchc.facts.vocabulary import QUANTITIES
 from cchc.rules.catalogue import Plan
 from cchc.rules.schema import Rule, TaskMeasure
 
@@ -130,13 +131,21 @@ def names_read(plans: Sequence[Plan]) -> set[str]:
     """Every name the plans' measures mention: count refs (`dossiers.resolved_late`), duties,
     event kinds, score codes, task ids, fields of procedures. Taken from whatever fields the
     measures have, so a measure field added later (a duty a task rule reads…) counts as read
-    without this module changing."""
-    return {
+    without this module changing. A total (`resolved_total`) whose parts a rule reads counts as
+    read too: the loader checks it against those parts."""
+    read = {
         name
         for plan in plans
         for rule in plan.rules
         for name in _strings(rule.measure.model_dump(mode="json"))
     }
+    totals = {
+        quantity.ref
+        for table in QUANTITIES.values()
+        for quantity in table.values()
+        if any(f"{quantity.group}.{part}" in read for part in quantity.total_of)
+    }
+    return read | totals
 
 
 def _given(report: Report) -> Iterable[tuple[str, str]]:

@@ -287,7 +287,8 @@ def _build(
         elif fragment.kind == "unit":
             _add_unit(fragment, registry, problems)
         else:
-            report = validate_fragment(Report, fragment.data, fragment.origin.at, problems)
+            checks = (report_problems,) if report_check is None else (report_problems, report_check)
+            report = validate_fragment(Report, fragment.data, fragment.origin.at, problems, checks)
             if report is None:
                 continue
             if report_check is not None:

@@ -7,23 +7,35 @@ are valid, so an officer sees every problem in one round instead of three.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from cchc.facts.model import UNIT_KINDS, Report, report_problems
+from cchc.facts.model import UNIT_KINDS, Problem, Report, report_problems
 from cchc.facts.values import DATE_FORMS, YES_NO_FORMS, did_you_mean, excerpt
+from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, INDICATORS
 
 Model = TypeVar("Model", bound=BaseModel)
 Locate = Callable[[tuple[int | str, ...]], str]
 # A key that is officer's text, not a name: what YAML makes of "note: a, b" inside { … }.
 _NAME_SHAPED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAMED_COUNTS: dict[str, Any] = {
+    "dossiers": DOSSIER_FIELDS,
+    "indicators": INDICATORS,
+    "duties": DUTIES,
+}
 
 
 def validate_fragment(
-    model: type[Model], data: dict[str, Any], at: Locate, problems: list[str]
+    model: type[Model],
+    data: dict[str, Any],
+    at: Locate,
+    problems: list[str],
+    partial_checks: Sequence[Callable[[Report], list[Problem]]] = (report_problems,),
 ) -> Model | None:
+    """The valid model, or None with every problem added; for an invalid report, the checks
+    also run on its valid part (sums, dates, the catalogue's references)."""
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -36,7 +48,8 @@ def validate_fragment(
         if partial is not None:
             problems += [
                 f"{at(_original_place(loc, kept))}: {message}"
-                for loc, message in report_problems(partial)
+                for check in partial_checks
+                for loc, message in check(partial)
             ]
     return None
 
@@ -49,7 +62,10 @@ def _valid_part(data: dict[str, Any], details: list[dict[str, Any]]) -> tuple[Re
     trimmed = {key: _copy(value) for key, value in data.items()}
     for loc in sorted((tuple(d["loc"]) for d in details), key=len, reverse=True):
         container = trimmed.get(loc[0]) if loc else None
-        if len(loc) >= 2 and isinstance(container, dict):
+        if len(loc) == 1 and loc[0] in _NAMED_COUNTS and isinstance(container, dict):
+            known = _NAMED_COUNTS[loc[0]]  # an unknown name: drop it, keep the known counts
+            trimmed[loc[0]] = {name: value for name, value in container.items() if name in known}
+        elif len(loc) >= 2 and isinstance(container, dict):
             container.pop(loc[1], None)
         elif len(loc) >= 2 and isinstance(container, list) and isinstance(loc[1], int):
             if loc[1] < len(container):

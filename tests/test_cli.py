@@ -65,7 +65,11 @@ def test_json_output_states_its_schema_and_carries_the_citation(tmp_path: Path) 
     assert result.exit_code == 1
     document = json.loads(out.read_text(encoding="utf-8"))
     assert document["schema"] == "cchc-findings/1"
-    [finding] = [f for f in document["findings"] if f["rule_id"] == "HN2019-II-06"]
+    [finding] = [
+        f
+        for f in document["findings"]
+        if f["rule_id"] == "HN2019-II-06" and f["period"] == "2019-Q1"
+    ]
     assert finding["status"] == "fail" and finding["strength"] == "firm"
     assert finding["citation"]["quote"].startswith("Tối thiểu 95%")
     assert finding["numbers"] == {"numerator": 949, "denominator": 1000, "actual": "949/1000"}

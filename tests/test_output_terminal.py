@@ -15,7 +15,7 @@ from test_output import CCHC
 from cchc.cli import main
 from cchc.reports.terminal import printable
 
-HOSTILE = "Ba Đình\x1b[2J\x07\u202eevil\u2066\x00\x9b\x7f\u200f"
+HOSTILE = "Ba Đình\x1b[2J\x07\u202eevil\u2066\x9b\x7f\u200f"  # NUL is refused on load
 RAW = ["\x1b", "\x07", "\u202e", "\u2066", "\x00", "\x9b", "\x7f", "\u200f"]
 
 
