@@ -7,6 +7,7 @@ from typing import Any
 
 from cchc.facts.load import facts_from_document
 from cchc.facts.model import FactSet
+from cchc.rules.schema import Rule
 
 PERIODS = [
     ("2019-Q1", "2019-03-0"),
@@ -70,3 +71,21 @@ def generated_document(units: int, seed: int = 7) -> dict[str, Any]:
 
 def generated_facts(units: int, seed: int = 7) -> FactSet:
     return facts_from_document(generated_document(units, seed), f"generated-{units}")
+
+
+def a_rule(year: int, **fields: Any) -> Rule:
+    """A rule built in code for a test: a district's, over `year`, with the two examples the
+    schema requires (they are not run); `fields` give the measure, target and the rest."""
+    base = {
+        "id": "T-1",
+        "title": "test rule",
+        "citation": {"clause": "x", "quote": "y"},
+        "applies_to": {"kinds": ["district"]},
+        "strength": "firm",
+        "periods": [year],
+        "examples": [
+            {"name": "a", "as_of": f"{year + 1}-01-01", "expect": "pass"},
+            {"name": "b", "as_of": f"{year + 1}-01-01", "expect": "fail"},
+        ],
+    }
+    return Rule.model_validate(base | fields)

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from factsets import a_rule as rule_in
 
 from cchc.engine.evaluate import available_engines, evaluate
 from cchc.facts.load import facts_from_document
@@ -19,19 +20,7 @@ HOST = load_catalogue().plans["hanoi-cchc-2019"]  # only for the plan's identity
 
 
 def a_rule(**fields: Any) -> Rule:
-    base = {
-        "id": "T-1",
-        "title": "test rule",
-        "citation": {"clause": "x", "quote": "y"},
-        "applies_to": {"kinds": ["district"]},
-        "strength": "firm",
-        "periods": [2024],
-        "examples": [
-            {"name": "a", "as_of": "2025-01-01", "expect": "pass"},
-            {"name": "b", "as_of": "2025-01-01", "expect": "fail"},
-        ],
-    }
-    return Rule.model_validate(base | fields)
+    return rule_in(year=2024, **fields)
 
 
 def statuses(

@@ -10,6 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from factsets import a_rule as rule_in
 
 from cchc.engine.evaluate import Evaluation, available_engines, evaluate
 from cchc.engine.examples import run_examples
@@ -28,19 +29,7 @@ QUAN = [{"id": "q", "name": "Quận", "kind": "district"}]
 
 
 def a_rule(**fields: Any) -> Rule:
-    base = {
-        "id": "T-1",
-        "title": "test rule",
-        "citation": {"clause": "x", "quote": "y"},
-        "applies_to": {"kinds": ["district"]},
-        "strength": "firm",
-        "periods": [2019],
-        "examples": [
-            {"name": "a", "as_of": "2020-01-01", "expect": "pass"},
-            {"name": "b", "as_of": "2020-01-01", "expect": "fail"},
-        ],
-    }
-    return Rule.model_validate(base | fields)
+    return rule_in(year=2019, **fields)
 
 
 def run(
