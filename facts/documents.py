@@ -150,13 +150,19 @@ def _no_constant(name: str) -> Any:
     raise DocumentError(f"{name} is not a number a fact file can hold")
 
 
+def _json_int(text: str) -> int | NumberText:
+    # JSON's integer syntax is digits with an optional minus: a short one is exactly an int
+    # (fast); a long one stays text, so the count reader refuses it before any conversion.
+    return int(text) if len(text) <= 15 else NumberText(text)
+
+
 def parse_json(text: str) -> Any:
     """One JSON document as plain data, numbers kept as written, duplicate keys refused."""
     try:
         document = json.loads(
             text,
             object_pairs_hook=_unique_object,
-            parse_int=lambda t: NumberText.of(t, True),
+            parse_int=_json_int,
             parse_float=lambda t: NumberText.of(t, False),
             parse_constant=_no_constant,
         )
