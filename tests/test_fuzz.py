@@ -212,7 +212,7 @@ def _run(folder: Path, as_of: str, engine: str) -> tuple[int, str, str]:
 
 
 @settings(
-    max_examples=int(os.environ.get("CCHC_FUZZ_EXAMPLES", "60")),
+    max_examples=int(os.environ.get("CCHC_FUZZ_EXAMPLES", "40")),
     deadline=None,
     derandomize=os.environ.get("CCHC_FUZZ_RANDOM") is None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
