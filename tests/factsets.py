@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 from typing import Any
 
+from cchc.engine.evaluate import Evaluation, evaluate
 from cchc.facts.load import facts_from_document
 from cchc.facts.model import FactSet
+from cchc.rules.catalogue import Plan, load_catalogue
 from cchc.rules.schema import Rule
 
 PERIODS = [
@@ -89,3 +92,17 @@ def a_rule(year: int, **fields: Any) -> Rule:
         ],
     }
     return Rule.model_validate(base | fields)
+
+
+A_DISTRICT = [{"id": "q", "name": "Quận", "kind": "district"}]
+
+
+def evaluate_rule(
+    rule: Rule, reports: list[dict], as_of: str, engine: str, units: list[dict] | None = None
+) -> Evaluation:
+    """One rule over a small fact set (one district `q` unless `units` are given), as the plan
+    Hà Nội 2019 would carry it: that plan lends only its identity to the findings."""
+    host = load_catalogue().plans["hanoi-cchc-2019"]
+    facts = facts_from_document({"units": units or A_DISTRICT, "reports": reports})
+    plan = Plan(host.info, host.agencies, [rule], [], [], host.file)
+    return evaluate([plan], facts, date.fromisoformat(as_of), engine)  # type: ignore[arg-type]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from fractions import Fraction
 from typing import Any
 
 import pytest
 from factsets import a_rule as rule_in
+from factsets import evaluate_rule
 
-from cchc.engine.evaluate import available_engines, evaluate
+from cchc.engine.evaluate import available_engines
 from cchc.facts.load import facts_from_document
-from cchc.rules.catalogue import Plan, load_catalogue
+from cchc.rules.catalogue import load_catalogue
 from cchc.rules.schema import Rule, ScoreRow, ScoreTable
 from cchc.rules.score_tables import score_table_rules, table_discrepancies
 
@@ -26,10 +26,7 @@ def a_rule(**fields: Any) -> Rule:
 def statuses(
     rule: Rule, reports: list[dict], as_of: str, engine: str, units: list[dict] | None = None
 ) -> dict[tuple[str, str], str]:
-    units = units or [{"id": "q", "name": "Quận", "kind": "district"}]
-    facts = facts_from_document({"units": units, "reports": reports})
-    plan = Plan(HOST.info, HOST.agencies, [rule], [], [], HOST.file)
-    findings = evaluate([plan], facts, date.fromisoformat(as_of), engine).findings
+    findings = evaluate_rule(rule, reports, as_of, engine, units).findings
     return {(f.unit_id, f.period): f.status for f in findings}
 
 

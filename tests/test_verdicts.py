@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 from factsets import a_rule as rule_in
+from factsets import evaluate_rule
 
-from cchc.engine.evaluate import Evaluation, available_engines, evaluate
+from cchc.engine.evaluate import Evaluation, available_engines
 from cchc.engine.examples import run_examples
 from cchc.engine.findings import Finding
-from cchc.facts.load import facts_from_document
 from cchc.facts.periods import Period
-from cchc.rules.catalogue import Plan, load_catalogue
+from cchc.rules.catalogue import load_catalogue
 from cchc.rules.conditions import compile_condition, fields_of
 from cchc.rules.measures.common import coverage, period_coverage
 from cchc.rules.schema import Rule
@@ -35,9 +35,7 @@ def a_rule(**fields: Any) -> Rule:
 def run(
     rule: Rule, reports: list[dict], as_of: str, engine: str, units: list[dict] | None = None
 ) -> Evaluation:
-    facts = facts_from_document({"units": units or QUAN, "reports": reports})
-    plan = Plan(HOST.info, HOST.agencies, [rule], [], [], HOST.file)
-    return evaluate([plan], facts, date.fromisoformat(as_of), engine)
+    return evaluate_rule(rule, reports, as_of, engine, units or QUAN)
 
 
 def findings(rule: Rule, reports: list[dict], as_of: str, engine: str, **kw) -> dict:
