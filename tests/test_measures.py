@@ -6,8 +6,8 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from factsets import ON_TIME_SHARE, evaluate_rule
 from factsets import a_rule as rule_in
-from factsets import evaluate_rule
 
 from cchc.engine.evaluate import available_engines
 from cchc.facts.load import facts_from_document
@@ -31,16 +31,7 @@ def statuses(
 
 
 EXCEPTION_RULE = dict(
-    measure={
-        "kind": "share",
-        "counted": "dossiers on time",
-        "numerator": ["dossiers.resolved_early", "dossiers.resolved_on_time"],
-        "denominator": [
-            "dossiers.resolved_early",
-            "dossiers.resolved_on_time",
-            "dossiers.resolved_late",
-        ],
-    },
+    measure=ON_TIME_SHARE,
     target={"op": ">=", "value": "100%"},
 )
 

@@ -10,8 +10,8 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from factsets import ON_TIME_SHARE, evaluate_rule
 from factsets import a_rule as rule_in
-from factsets import evaluate_rule
 
 from cchc.engine.evaluate import Evaluation, available_engines
 from cchc.engine.examples import run_examples
@@ -46,16 +46,7 @@ def status(rule: Rule, reports: list[dict], as_of: str, engine: str, key=("q", "
     return findings(rule, reports, as_of, engine, **kw)[key].status
 
 
-ON_TIME = {
-    "kind": "share",
-    "counted": "dossiers on time",
-    "numerator": ["dossiers.resolved_early", "dossiers.resolved_on_time"],
-    "denominator": [
-        "dossiers.resolved_early",
-        "dossiers.resolved_on_time",
-        "dossiers.resolved_late",
-    ],
-}
+ON_TIME = ON_TIME_SHARE
 Q1_DOSSIERS = {"resolved_early": 10, "resolved_on_time": 90, "resolved_late": 0}
 TRAINED = {
     "kind": "share",
