@@ -23,6 +23,7 @@ from cchc.engine.examples import run_examples
 from cchc.facts.load import CSV_TABLES
 from cchc.reports import RENDERERS
 from cchc.reports.output import OutputError, check_destination, write_report
+from cchc.reports.table import ATTENTION
 from cchc.reports.terminal import printable
 from cchc.rules.describe import coverage_rows, describe_rule, rule_rows
 
@@ -158,6 +159,13 @@ def main(debug: bool) -> None:
     "status still reflect every finding.",
 )
 @click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="The table lists every finding, not only those that need attention (fail, pending, "
+    "missing). JSON always lists every finding.",
+)
+@click.option(
     "--output",
     callback=_output_path,
     default=None,
@@ -184,6 +192,7 @@ def check(
     output_format: str,
     group_by: str,
     only_statuses: tuple[str, ...],
+    everything: bool,
     output: Path | None,
     engine: str,
     strict: bool,
@@ -206,10 +215,13 @@ def check(
         report_path=output,
     )
     evaluation = app.check(request)
-    text = RENDERERS[output_format](evaluation, group_by, only_statuses)
+    text = RENDERERS[output_format](
+        evaluation, group_by=group_by, only=only_statuses, everything=everything
+    )
     _deliver(text, output)
     if output is not None:
-        listed = len(evaluation.listed(only_statuses))
+        shown = only_statuses or (() if everything or output_format == "json" else ATTENTION)
+        listed = len(evaluation.listed(shown))
         _say(
             f"wrote {output} ({listed} findings listed, {len(evaluation.warnings)} warnings)",
             err=True,

@@ -67,7 +67,7 @@ def run_example(
         if finding.status == example.expect
         else (
             f"expected {example.expect}, got {finding.status}: "
-            f"{finding.arithmetic or finding.detail}"
+            f"{finding.reason or 'evidence'} {finding.evidence}"
         )
     )
     return ExampleResult(rule.id, example, finding, problem)

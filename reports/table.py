@@ -1,7 +1,9 @@
-"""A terminal report: a summary, then one table per unit (or per rule) via tabulate."""
+"""A terminal report: a summary, then the findings that need attention, one table per unit (or
+per rule), fitted to the terminal's width. `--all` lists every finding."""
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable, Collection
 from functools import lru_cache
@@ -12,6 +14,7 @@ from tabulate import tabulate
 from cchc.engine.evaluate import STATUSES, Evaluation
 from cchc.engine.findings import Finding
 from cchc.reports.terminal import printable
+from cchc.reports.wording import Wording, word
 
 STATUS_LABEL = {
     "pass": "PASS",
@@ -20,44 +23,48 @@ STATUS_LABEL = {
     "missing": "missing",
     "not_applicable": "n/a",
 }
-WIDTHS = {
-    "rule": 22,
-    "title": 34,
-    "unit": 24,
-    "period": 8,
-    "status": 9,
-    "kind": 5,
-    "evidence": 44,
-    "to comply": 36,
+ATTENTION = ("fail", "pending", "missing")  # what the table lists unless told otherwise
+# Each column's share of the width left once the fixed columns are laid out, and its floor.
+FIXED = {"period": 8, "status": 7, "kind": 4}
+FLEXIBLE = {
+    "rule": (2, 10),
+    "title": (3, 12),
+    "unit": (3, 12),
+    "evidence": (5, 16),
+    "to comply": (4, 14),
 }
+MIN_WIDTH, MAX_WIDTH = 80, 240
+# tabulate's "simple" format puts two spaces between columns.
+GUTTER = 2
 
 
-def _status(finding: Finding) -> str:
-    return STATUS_LABEL[finding.status]
+def terminal_width() -> int:
+    """The terminal's width (COLUMNS when set), within reason: a pipe gets 120."""
+    columns = shutil.get_terminal_size(fallback=(120, 24)).columns
+    return max(MIN_WIDTH, min(MAX_WIDTH, columns))
 
 
-def _evidence(finding: Finding) -> str:
-    text = finding.arithmetic or finding.actual or finding.detail or ""
-    if finding.arithmetic and finding.detail:
-        text += f" ({finding.detail})"
-    return text
-
-
-def _kind(finding: Finding) -> str:
-    return "firm" if finding.strength == "firm" else "aim"  # "aim": a phấn đấu target
+def column_widths(headers: list[str], width: int) -> list[int]:
+    """Widths that make the table fit `width`: fixed columns first, the rest shared out."""
+    fixed = sum(FIXED.get(h, 0) for h in headers)
+    flexible = [h for h in headers if h in FLEXIBLE]
+    room = width - fixed - GUTTER * (len(headers) - 1)
+    weights = sum(FLEXIBLE[h][0] for h in flexible)
+    shares = {h: max(FLEXIBLE[h][1], room * FLEXIBLE[h][0] // weights) for h in flexible}
+    return [FIXED.get(h) or shares[h] for h in headers]
 
 
 @lru_cache(maxsize=65536)
 def _wrap(text: str, width: int) -> str:
     # Titles, targets and gaps repeat across units: wrapping each distinct cell once keeps a
-    # 10,000-unit report fast (tabulate's own maxcolwidths re-wraps every cell). A cell's own
-    # newlines are escaped first: the only line breaks in a cell are the wrapping's.
+    # 10,000-unit report fast. A cell's own newlines are escaped first: the only line breaks in
+    # a cell are the wrapping's.
     text = printable(text, keep_newlines=False)
     return "\n".join(textwrap.wrap(text, width)) if len(text) > width else text
 
 
 def _table(rows: list[list[str]], headers: list[str]) -> str:
-    widths = [WIDTHS[h] for h in headers]
+    widths = column_widths(headers, terminal_width())
     wrapped = [
         [_wrap(cell, width) for cell, width in zip(row, widths, strict=True)] for row in rows
     ]
@@ -68,21 +75,51 @@ def _line(text: str) -> str:
     return printable(text, keep_newlines=False)
 
 
-def _summary(evaluation: Evaluation, only: Collection[str]) -> str:
+def _evidence(wording: Wording) -> str:
+    text = wording.arithmetic or wording.actual or wording.detail or ""
+    if wording.arithmetic and wording.detail:
+        text += f" ({wording.detail})"
+    return text
+
+
+class _Rows:
+    """Findings with their wording, computed once per finding listed."""
+
+    def __init__(self, evaluation: Evaluation, lang: str) -> None:
+        self.evaluation = evaluation
+        self.lang = lang
+
+    def cells(self, finding: Finding) -> dict[str, str]:
+        rule = self.evaluation.rule(finding.rule_id)
+        wording = word(rule, finding, self.lang)
+        return {
+            "rule": finding.rule_id,
+            "title": rule.title,
+            "unit": self.evaluation.unit_name(finding.unit_id),
+            "period": finding.period,
+            "status": STATUS_LABEL[finding.status],
+            "kind": "firm" if rule.strength == "firm" else "aim",  # "aim": a phấn đấu target
+            "evidence": _evidence(wording),
+            "to comply": wording.gap or "",
+        }
+
+
+def _summary(evaluation: Evaluation, listed: list[Finding], statuses: Collection[str]) -> str:
     """The counts over every finding, whichever are listed."""
     summary = evaluation.summary()
     plans = "; ".join(f"{p.info.number} ({p.id})" for p in evaluation.plans)
-    listed = (
-        f" · listed: {len(evaluation.listed(only))} "
-        f"({', '.join(STATUS_LABEL[s] for s in STATUSES if s in only)})"
-        if only
+    shown = (
+        f" · listed: {len(listed)} "
+        f"({', '.join(STATUS_LABEL[s] for s in STATUSES if s in statuses)}; --all lists every "
+        "finding)"
+        if statuses
         else ""
     )
     return "\n".join(
         [
             _line(f"Plan: {plans}"),
             f"As of {evaluation.as_of:%d/%m/%Y} · engine: {evaluation.engine} · "
-            f"{summary['findings']} findings{listed}",
+            f"{summary['findings']} findings{shown}",
             "  ".join(
                 [
                     *(f"{STATUS_LABEL[s]}: {summary[s]}" for s in STATUSES),
@@ -100,45 +137,52 @@ def _warnings(evaluation: Evaluation) -> str:
     return "\n".join([f"Warnings ({len(lines)}):", *lines])
 
 
-def _by_unit(findings: list[Finding]) -> list[str]:
+def _by_unit(findings: list[Finding], rows: _Rows) -> list[str]:
     blocks = []
-    ordered = sorted(findings, key=lambda f: f.unit_id)
-    for (unit_id, unit_name), group in groupby(ordered, key=lambda f: (f.unit_id, f.unit_name)):
-        rows = [
-            [f.rule_id, f.title, f.period, _status(f), _kind(f), _evidence(f), f.gap or ""]
-            for f in group
-        ]
-        headers = ["rule", "title", "period", "status", "kind", "evidence", "to comply"]
-        blocks.append(_line(f"== {unit_name} [{unit_id}]") + f"\n{_table(rows, headers)}")
+    headers = ["rule", "title", "period", "status", "kind", "evidence", "to comply"]
+    for unit_id, group in groupby(sorted(findings, key=lambda f: f.unit_id), lambda f: f.unit_id):
+        table = [[cells[h] for h in headers] for cells in map(rows.cells, group)]
+        name = rows.evaluation.unit_name(unit_id)
+        blocks.append(_line(f"== {name} [{unit_id}]") + f"\n{_table(table, headers)}")
     return blocks
 
 
-def _by_rule(findings: list[Finding]) -> list[str]:
+def _by_rule(findings: list[Finding], rows: _Rows) -> list[str]:
     blocks = []
+    headers = ["unit", "period", "status", "evidence", "to comply"]
     for rule_id, group in groupby(findings, key=lambda f: f.rule_id):
-        items = list(group)
-        first = items[0]
-        rows = [[f.unit_name, f.period, _status(f), _evidence(f), f.gap or ""] for f in items]
-        headers = ["unit", "period", "status", "evidence", "to comply"]
+        plan, rule = rows.evaluation.rules[rule_id]
+        table = [[cells[h] for h in headers] for cells in map(rows.cells, group)]
         heading = "\n".join(
             [
-                _line(f"== {rule_id} · {first.title} · {first.strength}"),
-                _line(
-                    f"   {first.citation.document}, {first.citation.clause}: "
-                    f"“{first.citation.quote}”"
-                ),
+                _line(f"== {rule_id} · {rule.title} · {rule.strength}"),
+                _line(f"   {plan.info.number}, {rule.citation.clause}: “{rule.citation.quote}”"),
             ]
         )
-        blocks.append(f"{heading}\n{_table(rows, headers)}")
+        blocks.append(f"{heading}\n{_table(table, headers)}")
     return blocks
 
 
-GROUPINGS: dict[str, Callable[[list[Finding]], list[str]]] = {"unit": _by_unit, "rule": _by_rule}
+GROUPINGS: dict[str, Callable[[list[Finding], _Rows], list[str]]] = {
+    "unit": _by_unit,
+    "rule": _by_rule,
+}
 
 
-def render_table(evaluation: Evaluation, group_by: str = "unit", only: Collection[str] = ()) -> str:
-    """The summary (over every finding), the listed findings grouped, then the warnings."""
-    blocks = [_summary(evaluation, only), *GROUPINGS[group_by](evaluation.listed(only))]
+def render_table(
+    evaluation: Evaluation,
+    group_by: str = "unit",
+    only: Collection[str] = (),
+    lang: str = "en",
+    everything: bool = False,
+) -> str:
+    """The summary (over every finding), the listed findings grouped, then the warnings. Listed:
+    those of the statuses in `only`; else every finding with `everything`; else those that need
+    attention (fail, pending, missing)."""
+    statuses = tuple(only) if only else (() if everything else ATTENTION)
+    listed = evaluation.listed(statuses)
+    blocks = [_summary(evaluation, listed, statuses)]
+    blocks += GROUPINGS[group_by](listed, _Rows(evaluation, lang))
     if evaluation.rules_without_units:
         blocks.append(
             _line(

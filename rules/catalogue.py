@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from cchc.facts.documents import parse_plan_yaml
 from cchc.facts.periods import Period
+from cchc.rules.boundaries import BoundarySource, NotGenerated, boundary_examples
 from cchc.rules.schema import (
     AppendixTask,
     Citation,
     Example,
     NotCheckable,
+    PlanDefaults,
     PlanFile,
     PlanInfo,
     Rule,
@@ -102,6 +106,23 @@ def load_plan(path: Path) -> Plan:
     except (OSError, yaml.YAMLError) as error:
         raise CatalogueError([f"{path}: cannot read: {error}"]) from error
     try:
+        defaults = _defaults(document)
+    except ValidationError as error:
+        raise CatalogueError(
+            [
+                _describe(path, document, {**e, "loc": ("defaults", *e["loc"])})
+                for e in error.errors()
+            ]
+        ) from error
+    # A rule taking the default addressees is not named for an unknown agency in them: the
+    # default is, once.
+    takes_default = (
+        {rule.get("id") for rule in _rule_entries(document) if "applies_to" not in rule}
+        if "applies_to" in defaults
+        else set()
+    )
+    document = _with_generated_examples(_with_defaults(document, defaults))
+    try:
         plan_file = PlanFile.model_validate(document)
     except ValidationError as error:
         raise CatalogueError([_describe(path, document, e) for e in error.errors()]) from error
@@ -110,11 +131,17 @@ def load_plan(path: Path) -> Plan:
     for table in plan_file.score_tables:
         rules += score_table_rules(table)
         discrepancies += table_discrepancies(table)
+    default_to = plan_file.defaults.applies_to
     problems = [
+        f"{path}: defaults.applies_to: unknown agency {code!r}; declare it in `agencies`"
+        for code in (default_to.agencies if default_to else [])
+        if code not in plan_file.agencies
+    ]
+    problems += [
         f"{path}: {rule.id}: unknown agency {code!r}; declare it in `agencies`"
         for rule in rules
         for code in [
-            *rule.applies_to.agencies,
+            *(rule.applies_to.agencies if rule.id not in takes_default else []),
             *getattr(getattr(rule.measure, "population", None), "agencies", []),
             *getattr(getattr(rule.measure, "inspectors", None), "agencies", []),
             *getattr(getattr(rule.measure, "partners", None), "agencies", []),
@@ -135,6 +162,68 @@ def load_plan(path: Path) -> Plan:
         list(plan_file.score_tables),
         discrepancies,
     )
+
+
+def _rule_entries(document: object) -> list[dict[str, Any]]:
+    rules = document.get("rules") if isinstance(document, dict) else None
+    return [rule for rule in rules if isinstance(rule, dict)] if isinstance(rules, list) else []
+
+
+def _defaults(document: object) -> dict[str, Any]:
+    """The plan's `defaults:` as written, once they validate on their own (so a bad default is
+    reported once, where it is written, not in every rule that takes it)."""
+    written = document.get("defaults") if isinstance(document, dict) else None
+    if written is None:
+        return {}
+    PlanDefaults.model_validate(written)
+    return {key: value for key, value in written.items() if value is not None}
+
+
+def _with_defaults(document: object, defaults: dict[str, Any]) -> object:
+    """Each rule as validated: the plan's defaults for the keys it does not give itself. A rule's
+    own value wins whole (no merging of, say, two `applies_to`)."""
+    if not defaults or not _rule_entries(document):
+        return document
+    assert isinstance(document, dict)
+    rules = [
+        {**{key: copy.deepcopy(value) for key, value in defaults.items()}, **rule}
+        if isinstance(rule, dict)
+        else rule
+        for rule in document["rules"]
+    ]
+    return {**document, "rules": rules}
+
+
+def _with_generated_examples(document: object) -> object:
+    """Each share or ratio rule with its boundary examples (rules/boundaries.py) after its own,
+    so that the check for a passing and a failing example sees them, and an error in a written
+    example keeps its index. A rule that does not validate far enough to generate them is left
+    as written, for the full validation to report."""
+    if not _rule_entries(document):
+        return document
+    assert isinstance(document, dict)
+    rules = []
+    for rule in document["rules"]:
+        generated = _boundary_examples(rule) if isinstance(rule, dict) else []
+        if generated:
+            written = rule.get("examples", [])
+            if isinstance(written, list):
+                rule = {**rule, "examples": [*written, *generated]}
+        rules.append(rule)
+    return {**document, "rules": rules}
+
+
+def _boundary_examples(rule: dict[str, Any]) -> list[Example]:
+    try:
+        source = BoundarySource.model_validate(rule)
+    except ValidationError:
+        return []
+    if not source.generated_examples:
+        return []
+    try:
+        return boundary_examples(source.measure, source.target, source.periods)
+    except NotGenerated:
+        return []  # the rule's own examples must then show its boundary
 
 
 def _describe(path: Path, document: object, error: dict) -> str:

@@ -306,18 +306,24 @@ class Example(_Strict):
     period: str | None = None  # which finding, when the rule gives several
 
 
+Strength = Literal["firm", "aspirational"]
+
+
 class Rule(_Strict):
     id: RuleId
     title: Text
     citation: Citation
     applies_to: AppliesTo
-    strength: Literal["firm", "aspirational"]
+    strength: Strength
     measure: Measure
     target: Target | None = None  # deadlines and duties carry their own condition
     periods: list[PeriodField] = Field(min_length=1)  # the periods the rule is judged over
     due_text: str | None = None  # the deadline as the plan words it
     notes: list[Text] = Field(default_factory=list)
+    # The plan file's own examples, then the boundary examples the catalogue generates from a
+    # share or ratio target (rules/boundaries.py) unless `generated_examples` is false.
     examples: list[Example] = Field(min_length=2)
+    generated_examples: bool = True
 
     @model_validator(mode="after")
     def _coherent(self) -> Rule:
@@ -425,9 +431,19 @@ class PlanInfo(_Strict):
     notes: list[Text] = Field(default_factory=list)
 
 
+class PlanDefaults(_Strict):
+    """Values each entry of `rules:` takes when it does not give the key itself. A rule's own
+    value replaces the default whole: its `applies_to` is not merged with the default's."""
+
+    periods: Annotated[list[PeriodField], Field(min_length=1)] | None = None
+    applies_to: AppliesTo | None = None
+    strength: Strength | None = None
+
+
 class PlanFile(_Strict):
     plan: PlanInfo
     agencies: dict[str, Text] = Field(default_factory=dict)  # agency code -> name in the plan
+    defaults: PlanDefaults = Field(default_factory=PlanDefaults)  # applied on load
     rules: list[Rule] = Field(default_factory=list)
     appendix_tasks: list[AppendixTask] = Field(default_factory=list)
     score_tables: list[ScoreTable] = Field(default_factory=list)

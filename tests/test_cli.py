@@ -64,15 +64,16 @@ def test_json_output_states_its_schema_and_carries_the_citation(tmp_path: Path) 
     )
     assert result.exit_code == 1
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert document["schema"] == "cchc-findings/1"
+    assert document["schema"] == "cchc-findings/2"
     [finding] = [
-        f
-        for f in document["findings"]
-        if f["rule_id"] == "HN2019-II-06" and f["period"] == "2019-Q1"
+        f for f in document["findings"] if f["rule"] == "HN2019-II-06" and f["period"] == "2019-Q1"
     ]
-    assert finding["status"] == "fail" and finding["strength"] == "firm"
-    assert finding["citation"]["quote"].startswith("Tối thiểu 95%")
-    assert finding["numbers"] == {"numerator": 949, "denominator": 1000, "actual": "949/1000"}
+    rule = document["rules"][finding["rule"]]
+    assert finding["status"] == "fail" and rule["strength"] == "firm"
+    assert rule["citation"]["quote"].startswith("Tối thiểu 95%")
+    assert rule["target"] == {"op": ">=", "value": "19/20"}
+    assert finding["evidence"] == {"numerator": 949, "denominator": 1000, "source": None}
+    assert finding["gap"] == {"more": 1, "need": 950, "of": 1000}
     assert document["summary"]["firm_failures"] >= 1
 
 

@@ -63,26 +63,27 @@ def test_the_95_percent_minimum_is_decided_exactly(engine: str, resolved: int, d
     )
     [finding] = on_time_findings(on_time, resolved - on_time, engine)
     expected = "pass" if on_time * 100 >= 95 * resolved else "fail"
-    assert finding.status == expected, finding.arithmetic
+    assert finding.status == expected, finding.evidence
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_95_of_100_passes_and_949_of_1000_fails(engine: str) -> None:
     [met] = on_time_findings(95, 5, engine)
     [short] = on_time_findings(949, 51, engine)
-    assert met.status == "pass" and met.arithmetic == "95 / 100 = 95% = 95%"
-    assert short.status == "fail"
-    assert short.arithmetic == "949 / 1,000 = 94.9% < 95%"
-    assert (
-        short.gap == "1 more dossiers resolved on time or early needed (950 of 1,000, "
-        "if the total stays 1,000)"
+    assert (met.status, met.evidence["numerator"], met.evidence["denominator"]) == ("pass", 95, 100)
+    assert met.gap is None
+    assert (short.status, short.evidence["numerator"], short.evidence["denominator"]) == (
+        "fail",
+        949,
+        1000,
     )
+    assert short.gap == {"more": 1, "need": 950, "of": 1000}
 
 
 def test_rounding_never_shows_a_shortfall_as_the_target() -> None:
     [finding] = on_time_findings(189_999, 10_001, "python")  # 94.9995%
-    assert finding.status == "fail"
-    assert finding.arithmetic == "189,999 / 200,000 = 94.9995% < 95%"  # not "95% < 95%"
+    assert finding.status == "fail" and finding.gap == {"more": 1, "need": 190_000, "of": 200_000}
+    # How it reads ("94.9995%", never "95%"): tests/test_wording.py.
 
 
 def test_the_issue_example_reads_as_a_sentence() -> None:
@@ -103,11 +104,10 @@ def test_the_issue_example_reads_as_a_sentence() -> None:
         ).findings
         if f.period == "2019-Q1"
     ]
-    assert finding.arithmetic == "1,843 / 1,950 = 94.51% < 95%"
-    assert finding.gap.startswith(
-        "10 more dossiers resolved on time or early needed (1,853 of 1,950"
-    )
-    assert finding.citation.clause == "II, gạch đầu dòng 6" and finding.strength == "firm"
+    assert (finding.evidence["numerator"], finding.evidence["denominator"]) == (1843, 1950)
+    assert finding.gap == {"more": 10, "need": 1853, "of": 1950}
+    rule = only("HN2019-II-06").rules[0]
+    assert rule.citation.clause == "II, gạch đầu dòng 6" and rule.strength == "firm"
 
 
 def test_an_open_period_that_falls_short_is_pending_with_the_gap() -> None:
@@ -124,9 +124,9 @@ def test_an_open_period_that_falls_short_is_pending_with_the_gap() -> None:
     facts = facts_from_document(document)
     [mid_year] = evaluate([only("HN2019-II-14")], facts, date(2019, 7, 1), "python").findings
     [after] = evaluate([only("HN2019-II-14")], facts, date(2020, 1, 1), "python").findings
-    assert (mid_year.status, mid_year.numbers) == ("pending", {"count": 1}) and mid_year.gap
+    assert (mid_year.status, mid_year.evidence["count"]) == ("pending", 1) and mid_year.gap
     # The year is over and no report speaks of July to December: not enough data, not a fail.
-    assert (after.status, after.numbers) == ("missing", {"count": 1}) and after.gap
+    assert (after.status, after.evidence["count"]) == ("missing", 1) and after.gap
 
 
 def test_facts_dated_after_the_evaluation_date_are_not_yet_known() -> None:
@@ -142,7 +142,7 @@ def test_facts_dated_after_the_evaluation_date_are_not_yet_known() -> None:
 
 
 def _fingerprint(findings) -> list[tuple]:
-    return [(f.rule_id, f.unit_id, f.period, f.status, f.arithmetic, f.gap) for f in findings]
+    return [(f.rule_id, f.unit_id, f.period, f.status, f.evidence, f.gap) for f in findings]
 
 
 ORDER_DOCUMENT = generated_document(30, 5)
@@ -274,6 +274,8 @@ def test_a_report_sent_after_the_evaluation_date_is_not_yet_known() -> None:
     facts = facts_from_document(document)
     [mid_year] = evaluate([only("HN2019-II-15")], facts, date(2019, 7, 1), "python").findings
     [year_end] = evaluate([only("HN2019-II-15")], facts, date(2020, 1, 15), "python").findings
-    assert (mid_year.status, mid_year.detail) == ("pending", "from the 2019-H1 report")
-    assert mid_year.arithmetic == "60 / 100 = 60% < 100%"
+    assert (mid_year.status, mid_year.evidence) == (
+        "pending",
+        {"numerator": 60, "denominator": 100, "source": "2019-H1"},
+    )
     assert year_end.status == "pass"

@@ -48,9 +48,9 @@ def table_rows(text: str) -> list[Row]:
     return rows[2:]
 
 
-def counts_row(as_of: str, unit: str, findings: list[dict]) -> Row:
+def counts_row(as_of: str, unit: str, findings: list[dict], rules: dict) -> Row:
     statuses = Counter(finding["status"] for finding in findings)
-    strengths = Counter(f["strength"] for f in findings if f["status"] == "fail")
+    strengths = Counter(rules[f["rule"]]["strength"] for f in findings if f["status"] == "fail")
     numbers = [len(findings), statuses["pass"], statuses["fail"], strengths["firm"]]
     numbers += [strengths["aspirational"], *(statuses[s] for s in STATUSES[2:])]
     return (as_of, unit, *map(str, numbers))
@@ -67,12 +67,14 @@ def checked(folder: str, as_of: str, engine: str) -> dict:
 def tool_rows(folder: str, as_of: str, engine: str, by_unit: bool) -> list[Row]:
     document = checked(folder, as_of, engine)
     findings = document["findings"]
-    rows = [counts_row(as_of, TOTAL, findings)]
+    rules = document["rules"]
+    rows = [counts_row(as_of, TOTAL, findings, rules)]
     summary = [document["summary"][status] for status in STATUSES]
     assert summary == [int(rows[0][column]) for column in (3, 4, 7, 8, 9)]
     if by_unit:
-        for unit in sorted({str(f["unit_id"]) for f in findings}):
-            rows.append(counts_row(as_of, unit, [f for f in findings if str(f["unit_id"]) == unit]))
+        for unit in sorted({str(f["unit"]) for f in findings}):
+            mine = [f for f in findings if str(f["unit"]) == unit]
+            rows.append(counts_row(as_of, unit, mine, rules))
     return rows
 
 

@@ -67,7 +67,7 @@ def test_replacing_a_file_keeps_its_mode(tmp_path: Path, old_mode: int) -> None:
     out.chmod(old_mode)
     assert check(facts_file(tmp_path, 95, 5), "--output", str(out)).exit_code == 0
     assert mode(out) == old_mode
-    assert json.loads(out.read_text(encoding="utf-8"))["schema"] == "cchc-findings/1"
+    assert json.loads(out.read_text(encoding="utf-8"))["schema"] == "cchc-findings/2"
 
 
 @pytest.mark.usefixtures("umask_022")
@@ -108,7 +108,7 @@ def test_an_output_that_cannot_be_a_file_exits_2_naming_it(tmp_path: Path, where
 def test_dev_stdout_in_process_goes_through_standard_output(tmp_path: Path) -> None:
     result = check(facts_file(tmp_path, 95, 5), "--output", "/dev/stdout")
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["schema"] == "cchc-findings/1"
+    assert json.loads(result.stdout)["schema"] == "cchc-findings/2"
 
 
 @pytest.mark.parametrize("redirect", ["w", "a"])
@@ -129,7 +129,7 @@ def test_dev_stdout_redirected_to_a_file_gets_the_whole_report(
     if redirect == "a":
         assert text.startswith("kept line\n")
         text = text.removeprefix("kept line\n")
-    assert json.loads(text)["schema"] == "cchc-findings/1"
+    assert json.loads(text)["schema"] == "cchc-findings/2"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["captured.txt", "facts.yaml"]
 
 
@@ -142,7 +142,7 @@ def test_a_fifo_is_written_directly(tmp_path: Path) -> None:
     result = check(facts_file(tmp_path, 95, 5), "--output", str(fifo))
     reader.join(timeout=30)
     assert result.exit_code == 0
-    assert json.loads(received[0])["schema"] == "cchc-findings/1"
+    assert json.loads(received[0])["schema"] == "cchc-findings/2"
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 

@@ -77,8 +77,9 @@ def test_the_table_shows_hostile_unit_names_escaped(tmp_path: Path, group_by: st
 def test_json_keeps_the_exact_data_with_nothing_raw(tmp_path: Path) -> None:
     result = run("check", str(hostile_facts(tmp_path)), "--as-of", "2019-04-15", "--format", "json")
     assert not any(character in result.stdout for character in RAW)
-    findings = json.loads(result.stdout)["findings"]
-    assert {f["unit_name"] for f in findings if f["unit_id"] == "q"} == {HOSTILE}
+    document = json.loads(result.stdout)
+    assert document["units"]["q"] == HOSTILE
+    assert any(f["unit"] == "q" for f in document["findings"])
 
 
 def test_input_errors_show_officer_text_escaped_on_one_line(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from cchc.facts.model import FactSet, Report, Unit
 from cchc.facts.periods import Period
+from cchc.rules.measures.observation import Observation
 from cchc.rules.schema import AppliesTo, Rule
 
 SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
@@ -135,13 +136,48 @@ def period_coverage(spoken: Iterable[Period], judged: Period, additive: bool) ->
     return coverage(((p.start, p.end) for p in spoken), judged.start, judged.end, additive)
 
 
-def uncovered_detail(cover: Coverage, what: str) -> str:
-    return f"no report covering {cover.describe()} gives {what}"
+def spans(cover: Coverage) -> list[list[str]]:
+    """The uncovered spans as [first, last] ISO dates: evidence, for the render layer to word."""
+    return [[first.isoformat(), last.isoformat()] for first, last in cover.gaps]
 
 
-def to_report(refs: Iterable[str], period: Period | str) -> str:
-    """The gap of a figure that was not reported: what to report, for which period."""
-    return f"report {', '.join(unique(refs))} for {period}"
+def not_given(
+    rule: Rule, unit_id: str, period: str, closed: bool, absent: list[str], report: Period, **more
+) -> Observation:
+    """The report chosen does not give some of the figures the rule reads."""
+    evidence = {"absent": unique(absent), "report": str(report), **more}
+    return Observation(
+        rule.id, unit_id, period, "no_data", closed, evidence=evidence, reason="not_given"
+    )
+
+
+def uncovered(
+    rule: Rule,
+    unit_id: str,
+    judged: Period,
+    closed: bool,
+    wanted: list[str],
+    cover: Coverage,
+    due: date | None = None,
+    additive: bool = False,
+    **more,
+) -> Observation:
+    """No report covering part of the judged period gives the figures the rule reads. With
+    `additive`, figures that add up across reports (events): the reports of the uncovered spans
+    are wanted, not one report covering the whole period."""
+    evidence = {"wanted": unique(wanted), "uncovered": spans(cover), **more}
+    if additive:
+        evidence["additive"] = True
+    return Observation(
+        rule.id,
+        unit_id,
+        str(judged),
+        "no_data",
+        closed,
+        evidence=evidence,
+        reason="uncovered",
+        due=due,
+    )
 
 
 def year_report(

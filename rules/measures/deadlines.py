@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from cchc.facts.model import FactSet
-from cchc.rules.measures.common import applicable_units, day
+from cchc.rules.measures.common import applicable_units
 from cchc.rules.measures.observation import Observation
 from cchc.rules.schema import DataWindowMeasure, DeadlineMeasure, Rule, TaskMeasure
 
@@ -19,9 +19,9 @@ def _delivery(
     due: date,
     strict: bool,
     as_of: date,
-    what: str,
 ) -> Observation:
-    wanted = f"{what} before {day(due)}" if strict else f"{what} on or before {day(due)}"
+    """A delivery by a due date: the day delivered and how far it is from the due date, or, with
+    nothing delivered, the day nothing was known by. Whether it is late the engine decides."""
     # "Before the 5th": once the 5th has come, the chance to be on time has gone.
     closed = as_of >= due if strict else as_of > due
     if delivered_on is None:
@@ -32,15 +32,10 @@ def _delivery(
             "measured",
             closed,
             {"delivered": False, "days_vs_due": 0},
-            actual="not delivered",
-            target=wanted,
-            arithmetic=f"nothing recorded as of {day(as_of)}; due {day(due)}",
-            gap=f"deliver {what} " + (f"before {day(due)}" if not closed else "(already late)"),
+            {"as_of": as_of.isoformat()},
             due=due,
         )
     days = (delivered_on - due).days
-    late = days >= 0 if strict else days > 0
-    relation = f"{abs(days)} day(s) {'after' if days > 0 else 'before'} the due date"
     return Observation(
         rule.id,
         unit_id,
@@ -48,25 +43,8 @@ def _delivery(
         "measured",
         closed,
         {"delivered": True, "days_vs_due": days},
-        actual=f"delivered {day(delivered_on)}",
-        target=wanted,
-        arithmetic=(
-            f"delivered on the due date itself, {day(due)}"
-            if days == 0
-            else f"{day(delivered_on)} is {relation} {day(due)}"
-        ),
-        gap=(
-            "late: "
-            + (
-                "a 'before' deadline excludes the date itself"
-                if days == 0
-                else f"{days} day(s) late"
-            )
-        )
-        if late
-        else None,
+        {"delivered": delivered_on.isoformat(), "days_vs_due": days},
         due=due,
-        numbers={"delivered": delivered_on.isoformat(), "days_vs_due": days},
     )
 
 
@@ -74,7 +52,6 @@ def observe_report(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observat
     measure = rule.measure
     assert isinstance(measure, DeadlineMeasure)
     strict = measure.due_is == "before"
-    what = "thematic report" if measure.submission == "thematic_submitted" else "report"
     for unit in applicable_units(rule.applies_to, facts):
         for period, due in sorted(measure.due.items()):
             report = facts.report(unit.id, period)
@@ -89,7 +66,6 @@ def observe_report(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observat
                 due,
                 strict,
                 as_of,
-                f"the {period.label_vi()} {what}",
             )
 
 
@@ -128,7 +104,6 @@ def observe_task(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observatio
             measure.due,
             False,
             as_of,
-            "the product",
         )
 
 
@@ -138,34 +113,46 @@ def observe_window(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observat
     assert isinstance(measure, DataWindowMeasure)
     for unit in applicable_units(rule.applies_to, facts):
         for period, (start, end) in sorted(measure.windows.items()):
-            wanted = f"data from {day(start)} to {day(end)}"
             report = facts.report(unit.id, period)
             closed = as_of > period.end
             if report is None or report.data_from is None or report.data_to is None:
-                yield Observation.without_data(
+                yield Observation(
                     rule.id,
                     unit.id,
                     str(period),
+                    "no_data",
                     closed,
-                    wanted,
-                    f"the {period} report does not state its data window",
-                    f"state data_from and data_to in the {period} report",
+                    evidence={"wanted": ["data_from", "data_to"]},
+                    reason="no_window",
                 )
                 continue
-            shifts = [(report.data_from - start).days, (report.data_to - end).days]
+            shifts = {
+                "from_vs_expected": (report.data_from - start).days,
+                "to_vs_expected": (report.data_to - end).days,
+            }
+            evidence = {
+                "data_from": report.data_from.isoformat(),
+                "data_to": report.data_to.isoformat(),
+                **shifts,
+            }
             yield Observation(
-                rule.id,
-                unit.id,
-                str(period),
-                "measured",
-                closed,
-                {"from_vs_expected": shifts[0], "to_vs_expected": shifts[1]},
-                actual=f"data from {day(report.data_from)} to {day(report.data_to)}",
-                target=wanted,
-                arithmetic=(
-                    f"from {day(report.data_from)} ({shifts[0]:+d} days), "
-                    f"to {day(report.data_to)} ({shifts[1]:+d} days)"
-                ),
-                gap=None if shifts == [0, 0] else f"cover {day(start)} – {day(end)}",
-                due=end,
+                rule.id, unit.id, str(period), "measured", closed, dict(shifts), evidence, due=end
             )
+
+
+def gap(rule: Rule, observation: Observation) -> dict[str, int | bool]:
+    """What a delivery found unmet lacks: delivered, the days it came late (0: on the due date
+    a "before" deadline excludes); not delivered, whether the due date is already past."""
+    if observation.values["delivered"]:
+        return {"days_late": int(observation.values["days_vs_due"])}
+    return {"deliver": True, "overdue": observation.closed}
+
+
+def window_gap(rule: Rule, observation: Observation) -> dict[str, str]:
+    """The window a report found off the plan's must cover, as the plan fixes it."""
+    measure = rule.measure
+    assert isinstance(measure, DataWindowMeasure)
+    start, end = next(
+        window for period, window in measure.windows.items() if str(period) == observation.period
+    )
+    return {"from": start.isoformat(), "to": end.isoformat()}

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from cchc.facts.model import DutyReport, FactSet
 from cchc.facts.periods import Period
-from cchc.rules.measures.common import applicable_units, coverage, day, period_closed
-from cchc.rules.measures.observation import Observation
+from cchc.rules.measures.common import applicable_units, coverage, period_closed, spans
+from cchc.rules.measures.observation import Evidence, Observation
 from cchc.rules.schema import DutyMeasure, Rule
 
 
@@ -50,45 +50,64 @@ def _judge(
     closed = (
         (as_of >= due if strict else as_of > due) if measure.due else period_closed(period, as_of)
     )
-    wanted = (
-        "done"
-        if measure.due is None
-        else f"done {'before' if strict else 'on or before'} {day(measure.due)}"
-    )
     latest = _latest_word(facts, unit_id, period, measure.duty, as_of)
-    lacking = _lacking(measure, period, latest)
+    lacking = _lacking(rule, measure, unit_id, period, closed, latest)
     if lacking is not None:
-        detail, gap = lacking
-        return Observation.without_data(rule.id, unit_id, str(period), closed, wanted, detail, gap)
+        return lacking
     assert latest is not None
     source, word = latest
-    return _observation(rule, measure, unit_id, period, closed, source, word, wanted, due)
+    return _observation(rule, measure, unit_id, period, closed, source, word, due)
 
 
 def _lacking(
-    measure: DutyMeasure, period: Period, latest: tuple[Period, DutyReport] | None
-) -> tuple[str, str] | None:
-    """Why the reports cannot decide the duty, and what to report; None when they can."""
+    rule: Rule,
+    measure: DutyMeasure,
+    unit_id: str,
+    period: Period,
+    closed: bool,
+    latest: tuple[Period, DutyReport] | None,
+) -> Observation | None:
+    """Why the reports cannot decide the duty, with what to report; None when they can."""
     duty = measure.duty
     if latest is None:
-        return (
-            f"no report in {period} says whether {duty} is done",
-            f"report whether {duty} is done, with its date, for {period}",
+        # No report in the period speaks of the duty: the whole period is uncovered.
+        cover = coverage([], period.start, period.end, additive=False)
+        evidence = {"wanted": [duty], "uncovered": spans(cover)}
+        return Observation(
+            rule.id,
+            unit_id,
+            str(period),
+            "no_data",
+            closed,
+            evidence=evidence,
+            reason="uncovered",
         )
     source, word = latest
     if measure.due is not None and word.done and word.date is None:
-        return (
-            f"{duty} reported done, without the date the deadline needs",
-            f"report the date {duty} was done",
+        evidence = {"wanted": [duty], "report": str(source), "done": True}
+        return Observation(
+            rule.id, unit_id, str(period), "no_data", closed, evidence=evidence, reason="undated"
         )
     judged_on = _last_on_time_day(measure, period)
     # A duty once done stays done, so "not done" as of a report's end speaks of every day up to
     # that end; of a later day it says nothing: it may have been done since.
     cover = coverage([(date.min, source.end)], judged_on, judged_on, additive=False)
     if not word.done and not cover.complete:
-        return (
-            f"the {source} report says not done, but no report covers {day(judged_on)}",
-            f"report whether {duty} is done, in a report covering {day(judged_on)}",
+        evidence = {
+            "wanted": [duty],
+            "report": str(source),
+            "done": False,
+            "judged_on": judged_on.isoformat(),
+            "uncovered": spans(cover),
+        }
+        return Observation(
+            rule.id,
+            unit_id,
+            str(period),
+            "no_data",
+            closed,
+            evidence=evidence,
+            reason="not_done_since",
         )
     return None
 
@@ -101,34 +120,28 @@ def _observation(
     closed: bool,
     source: Period,
     word: DutyReport,
-    wanted: str,
     due: date,
 ) -> Observation:
-    when = f" on {day(word.date)}" if word.date else ""
+    """What the latest report says: done (on a date, if given) or not, and the report's own
+    words. With a deadline, the days from it to the day done (0 when not done)."""
     values: dict[str, int | bool] = {"done": word.done}
-    gap = None if word.done else f"{measure.duty} to be done by {day(due)}"
+    evidence: Evidence = {
+        "done": word.done,
+        "date": word.date.isoformat() if word.date else None,
+        "report": str(source),
+        "note": word.evidence,
+    }
     if measure.due is not None:
         days = (word.date - measure.due).days if word.done and word.date else 0
         values["days_vs_due"] = days
-        late = days >= 0 if measure.due_is == "before" else days > 0
-        if word.done and late:
-            gap = (
-                f"done {abs(days)} day(s) after the due date"
-                if days
-                else "done on the due date itself, which a 'before' deadline excludes"
-            )
-    return Observation(
-        rule.id,
-        unit_id,
-        str(period),
-        "measured",
-        closed,
-        values,
-        actual=("done" + when) if word.done else "not done",
-        target=wanted,
-        arithmetic=f"the {source} report says {'done' if word.done else 'not done'}{when}",
-        gap=gap,
-        detail=word.evidence,
-        due=due,
-        numbers={"done": str(word.done).lower()},
-    )
+        evidence["days_vs_due"] = days
+    return Observation(rule.id, unit_id, str(period), "measured", closed, values, evidence, due=due)
+
+
+def gap(rule: Rule, observation: Observation) -> dict[str, int | str]:
+    """What a duty found unmet lacks: not done, to be done by its due date (the period's end
+    without one); done, the days after the due date it was done (0: on a "before" date)."""
+    if not observation.values["done"]:
+        assert observation.due is not None
+        return {"by": observation.due.isoformat()}
+    return {"days_late": int(observation.values["days_vs_due"])}

@@ -11,22 +11,18 @@ import math
 from collections.abc import Iterable, Iterator
 from datetime import date
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from cchc.facts.model import FactSet, Report, Unit
 from cchc.facts.periods import Period
 from cchc.rules.measures.common import (
-    SYMBOLS,
     Coverage,
     applicable_units,
-    compare_symbol,
-    day,
-    integer,
     needed_at_least,
-    percent,
     period_closed,
     period_coverage,
     sign,
+    uncovered,
 )
 from cchc.rules.measures.observation import Observation
 from cchc.rules.schema import EventCountMeasure, PopulationShareMeasure, Rule
@@ -69,6 +65,13 @@ def observe_count(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observati
             yield _count(rule, measure, unit.id, period, dates, cover, as_of)
 
 
+def _needed(rule: Rule) -> int:
+    """The fewest events that meet the rule's target."""
+    assert rule.target is not None and rule.target.value is not None
+    target = rule.target.value
+    return math.floor(target) + 1 if rule.target.op == ">" else math.ceil(target)
+
+
 def _count(
     rule: Rule,
     measure: EventCountMeasure,
@@ -79,27 +82,27 @@ def _count(
     as_of: date,
 ) -> Observation:
     """Counted when the unit's reports cover the period, or when the events known already meet
-    the target (more reports can only add events); otherwise not enough data."""
+    the target (more reports can only add events); otherwise not enough data, with the events
+    still to hold whatever the missing reports say (`more`, `by`)."""
     assert rule.target is not None and rule.target.value is not None
-    target = rule.target.value
-    wanted = f"{SYMBOLS[rule.target.op]} {integer(int(target))} {measure.counted}"
     count = len(dates)
-    need = math.floor(target) + 1 if rule.target.op == ">" else math.ceil(target)
+    need = _needed(rule)
     closed = period_closed(period, as_of)
-    more = f"{need - count} more {measure.counted} needed by {day(period.end)}"
+    held = [d.isoformat() for d in dates]
     if count < need and not cover.complete:
-        return Observation.without_data(
-            rule.id,
+        return uncovered(
+            rule,
             unit_id,
-            str(period),
+            period,
             closed,
-            wanted,
-            f"no report of this unit says which {measure.event} events it held "
-            f"in {cover.describe()}",
-            f"report the {measure.event} events of {cover.describe()} (events: [] if none); "
-            f"unless they add some, {more}",
-            numbers={"count": count},
-            due=period.end,
+            [f"events.{measure.event}"],
+            cover,
+            period.end,
+            additive=True,
+            count=count,
+            dates=held,
+            more=need - count,
+            by=period.end,
         )
     return Observation(
         rule.id,
@@ -107,16 +110,23 @@ def _count(
         str(period),
         "measured",
         closed,
-        {"vs_target": sign(Fraction(count), target)},
-        actual=f"{count} {measure.counted}",
-        target=wanted,
-        arithmetic=f"{count} {compare_symbol(Fraction(count), target)} "
-        f"{integer(int(target))} {measure.counted}",
-        gap=None if count >= need else more,
-        detail=("on " + ", ".join(day(d) for d in dates)) if dates else None,
+        {"vs_target": sign(Fraction(count), rule.target.value)},
+        {"count": count, "dates": held},
         due=period.end,
-        numbers={"count": count},
     )
+
+
+def count_gap(rule: Rule, observation: Observation) -> dict[str, Any]:
+    """The events still to hold by the period's end (fewer, under a cap): called only for a
+    count the engine found unmet."""
+    target = rule.target
+    assert target is not None and target.value is not None
+    count = int(observation.evidence["count"])  # type: ignore[arg-type]
+    if target.op in (">=", ">"):
+        need = _needed(rule)
+        return {"more": need - count, "need": need, "by": observation.due}
+    allowed = math.ceil(target.value) - 1 if target.op == "<" else math.floor(target.value)
+    return {"fewer": count - allowed, "allowed": allowed, "by": observation.due}
 
 
 def observe_population(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
@@ -158,9 +168,11 @@ def _coverage(
     cover: Coverage,
     as_of: date,
 ) -> Observation:
+    """The units of the population inspected in the period (`units`), of how many (`population`).
+    Not enough data when the actors' reports leave part of the period out and the units known
+    inspected fall short: then also the units still to inspect whatever those reports say."""
     assert rule.target is not None and rule.target.value is not None
     target = rule.target.value
-    wanted = f"{SYMBOLS[rule.target.op]} {percent(target)} of {measure.population.describe()}"
     closed = period_closed(period, as_of)
     if not population:
         return Observation(
@@ -169,8 +181,8 @@ def _coverage(
             str(period),
             "not_applicable",
             closed,
-            target=wanted,
-            detail=f"no {measure.population.describe()} in the registry",
+            evidence={"population": 0},
+            reason="empty_population",
         )
     members = set(population)
     hit = sorted(
@@ -180,28 +192,23 @@ def _coverage(
             if period.contains(e.date) and e.inspected in members and e.inspected != e.actor
         }
     )
+    figures: dict[str, Any] = {"inspected": len(hit), "population": len(population), "units": hit}
     need = needed_at_least(target, len(population), rule.target.op == ">")
-    numbers: dict[str, int | str] = {"inspected": len(hit), "population": len(population)}
-    more = (
-        f"{need - len(hit)} more units to inspect by {day(period.end)} "
-        f"({need} of the {len(population)} in the registry)"
-    )
     if len(hit) < need and not cover.complete:
-        return Observation.without_data(
-            rule.id,
+        return uncovered(
+            rule,
             owner.id,
-            str(period),
+            period,
             closed,
-            wanted,
-            f"no report of {owner.id} or the inspecting units says which inspections were "
-            f"held in {cover.describe()}",
-            f"report the inspections of {cover.describe()} (events: [] if none); "
-            f"unless they add some, {more}",
-            numbers=numbers,
-            due=period.end,
+            [f"events.{measure.event}"],
+            cover,
+            period.end,
+            additive=True,
+            **figures,
+            more=need - len(hit),
+            by=period.end,
         )
     actual = Fraction(len(hit), len(population))
-    shown = f"{len(hit)} / {len(population)} = {percent(actual, target)}"
     return Observation(
         rule.id,
         owner.id,
@@ -209,11 +216,16 @@ def _coverage(
         "measured",
         closed,
         {"vs_target": sign(actual, target)},
-        actual=f"{shown} {measure.counted}",
-        target=wanted,
-        arithmetic=f"{shown} {compare_symbol(actual, target)} {percent(target)}",
-        gap=None if len(hit) >= need else more,
-        detail=("inspected: " + ", ".join(hit)) if hit else "no unit of the population inspected",
+        figures,
         due=period.end,
-        numbers=numbers,
     )
+
+
+def population_gap(rule: Rule, observation: Observation) -> dict[str, Any]:
+    """The units still to inspect by the period's end: called only for a coverage found unmet."""
+    target = rule.target
+    assert target is not None and target.value is not None
+    inspected = int(observation.evidence["inspected"])  # type: ignore[arg-type]
+    population = int(observation.evidence["population"])  # type: ignore[arg-type]
+    need = needed_at_least(target.value, population, target.op == ">")
+    return {"more": need - inspected, "need": need, "of": population, "by": observation.due}

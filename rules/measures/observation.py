@@ -1,4 +1,10 @@
-"""What a measure hands the engine: one record per rule × unit × period, with its arithmetic."""
+"""What a measure hands the engine: one record per rule × unit × period, as numbers and dates.
+
+An observation carries evidence, never a sentence: the figures read (numerator, denominator,
+a count, a date), the report they came from, and for an observation that cannot be decided a
+`reason` code with what is lacking. All wording is the render layer's (reports/wording), in
+the reader's language; the JSON output keeps the evidence as it is here.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,25 @@ from datetime import date
 from typing import Literal
 
 State = Literal["measured", "no_data", "not_applicable"]
-# No measure gives this unit any more: a population-level finding belongs to the registered unit
-# responsible for it, or there is none. Kept only because engine/findings.py still names it.
+Scalar = int | bool | str | date | None
+Evidence = dict[str, Scalar | list[str] | list[list[str]]]
+
+# Why an observation could not be measured. Each code has its sentence in the render layer's
+# message catalogues, and its gap (what to report) in rules/measures/gaps.py.
+Reason = Literal[
+    "not_given",  # the report chosen does not give the figures in `absent`
+    "uncovered",  # no report covering the spans in `uncovered` gives the figures in `wanted`
+    "field_not_handled",  # the unit declares it has no dossiers of the rule's field
+    "nothing_to_divide",  # the denominator is 0 and so is the numerator
+    "empty_population",  # no unit of the population in the registry
+    "zero_baseline",  # the baseline figure is 0: no change can be a share of it
+    "undated",  # a duty reported done, without the date its deadline needs
+    "not_done_since",  # the latest word is "not done", and no report covers the judged day
+    "no_window",  # the report does not state its data window
+]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     rule_id: str
     unit_id: str
@@ -19,44 +39,12 @@ class Observation:
     state: State
     closed: bool  # the period is over or the deadline has passed, as of the evaluation date
     values: dict[str, int | bool] = field(default_factory=dict)  # what the condition reads
-    actual: str = ""  # "1,843 / 1,950 = 94.51%"
-    target: str = ""  # "≥ 95%"
-    arithmetic: str = ""  # "1,843 / 1,950 = 94.51% < 95%"
-    gap: str | None = None  # what it would take to comply
-    detail: str | None = None  # where the figures came from, or why there are none
+    evidence: Evidence = field(default_factory=dict)  # the figures, dates and their source
+    reason: Reason | None = None  # why not measured
     due: date | None = None
-    numbers: dict[str, int | str] = field(default_factory=dict)  # raw figures, for JSON output
-
-    @classmethod
-    def without_data(
-        cls,
-        rule_id: str,
-        unit_id: str,
-        period: str,
-        closed: bool,
-        target: str,
-        detail: str,
-        gap: str,
-        numbers: dict[str, int | str] | None = None,
-        due: date | None = None,
-    ) -> Observation:
-        """Not enough reported to decide on: missing once the period is over, pending before.
-        The gap says what to report; `numbers` keeps the partial figures that did not decide."""
-        return cls(
-            rule_id,
-            unit_id,
-            period,
-            "no_data",
-            closed,
-            target=target,
-            gap=gap,
-            detail=detail,
-            due=due,
-            numbers=dict(numbers or {}),
-        )
 
     def record(self, check: str, index: int) -> dict[str, int | bool | str]:
-        """The flat record posted to an evaluator: only scalars, only what conditions read."""
+        """The flat record an evaluator decides on: only scalars, only what conditions read."""
         return {
             "id": str(index),
             "check": check,
@@ -64,3 +52,7 @@ class Observation:
             "closed": self.closed,
             **self.values,
         }
+
+    def pattern(self, check: str) -> tuple:
+        """What the decision depends on, and nothing else: equal patterns, equal status."""
+        return (check, self.state, self.closed, *sorted(self.values.items()))
