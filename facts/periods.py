@@ -1,4 +1,8 @@
-"""Reporting periods: a quarter, a half-year, the first nine months, or a whole year."""
+"""Reporting periods: a month, a quarter, a half-year, the first nine months, or a whole year.
+
+Written `2019` (the year), `2019-Q1`…`2019-Q4` (quarters), `2019-H1`/`2019-H2` (half-years),
+`2019-9M` (January to September) and `2019-M01`…`2019-M12` (months, always two digits).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,9 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
+
+Kind = Literal["year", "half", "quarter", "nine_months", "month"]
 
 # part -> (first month, last month)
 _PARTS: dict[str, tuple[int, int]] = {
@@ -17,6 +24,7 @@ _PARTS: dict[str, tuple[int, int]] = {
     "H2": (7, 12),
     "9M": (1, 9),
     "Y": (1, 12),
+    **{f"M{month:02d}": (month, month) for month in range(1, 13)},
 }
 _LABELS_VI = {
     "Q1": "Quý I",
@@ -27,8 +35,20 @@ _LABELS_VI = {
     "H2": "6 tháng cuối năm",
     "9M": "9 tháng",
     "Y": "năm",
+    **{f"M{month:02d}": f"Tháng {month} năm" for month in range(1, 13)},
 }
-_PATTERN = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<part>Q[1-4]|H[12]|9M))?$")
+_KINDS: dict[str, Kind] = {
+    "Q": "quarter",
+    "H": "half",
+    "9": "nine_months",
+    "Y": "year",
+    "M": "month",
+}
+# ASCII digits only ([0-9], not \d): a month is M01…M09 or M10…M12, two digits always.
+_PATTERN = re.compile(
+    r"^(?P<year>[0-9]{4})(?:-(?P<part>Q[1-4]|H[12]|9M|M0[1-9]|M1[0-2]))?$", re.ASCII
+)
+_FORMS = "2019, 2019-Q1…2019-Q4, 2019-H1, 2019-H2, 2019-9M or 2019-M01…2019-M12"
 MIN_YEAR, MAX_YEAR = 1900, 2100  # as for dates: facts.values
 
 
@@ -38,10 +58,19 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """A reporting period of one year. Written `2019`, `2019-Q1`, `2019-H1` or `2019-9M`."""
+    """A reporting period within one year. Written `2019`, `2019-Q1`, `2019-H1`, `2019-9M` or
+    `2019-M03`; `part` keeps that spelling ("Y" for the whole year, "M03" for March).
+
+    Periods are ordered (by year, then by `part` as text) only so that they can be sorted into a
+    stable order: within a year that order is not chronological (`9M` < `H1` < `M01` < `Q1` <
+    `Y`), so compare `start` and `end` when time matters."""
 
     year: int
     part: str = "Y"
+
+    def __post_init__(self) -> None:
+        if self.part not in _PARTS:
+            raise PeriodError(f"{self.part!r} is not a part of a year: write one of {_FORMS}")
 
     @classmethod
     def parse(cls, text: object) -> Period:
@@ -51,13 +80,16 @@ class Period:
             text = str(text)
         if not isinstance(text, str) or not (match := _PATTERN.fullmatch(text.strip())):
             shown = repr(text)[:40]
-            raise PeriodError(
-                f"{shown} is not a period: write 2019, 2019-Q1…2019-Q4, 2019-H1, 2019-H2 or 2019-9M"
-            )
+            raise PeriodError(f"{shown} is not a period: write {_FORMS}")
         year = int(match["year"])
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise PeriodError(f"the year {year} is outside {MIN_YEAR}–{MAX_YEAR}, which cchc reads")
         return cls(year, match["part"] or "Y")
+
+    @property
+    def kind(self) -> Kind:
+        """What sort of period this is: `year`, `half`, `quarter`, `nine_months` or `month`."""
+        return _KINDS[self.part[0]]
 
     @property
     def start(self) -> date:
@@ -83,3 +115,11 @@ class Period:
 
     def __str__(self) -> str:
         return str(self.year) if self.part == "Y" else f"{self.year}-{self.part}"
+
+
+def months_of(period: Period | str) -> list[Period]:
+    """The months a period spans, in calendar order: `2019-Q2` gives `2019-M04`…`2019-M06`, a
+    month gives itself."""
+    period = Period.parse(period)
+    first, last = _PARTS[period.part]
+    return [Period(period.year, f"M{month:02d}") for month in range(first, last + 1)]
