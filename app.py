@@ -14,8 +14,9 @@ from pathlib import Path
 from cchc.engine.caveats import plan_choice_warnings
 from cchc.engine.evaluate import EngineName, Evaluation, available_engines, evaluate
 from cchc.engine.references import CatalogueReferences
-from cchc.facts.load import FactError, expand_fact_paths, load_fact_files
+from cchc.facts.load import FactError, expand_fact_paths, load_fact_files, words_outside
 from cchc.facts.model import FactSet
+from cchc.facts.vocabulary import vocabulary_for
 from cchc.rules.catalogue import Catalogue, CatalogueError, Plan, load_catalogue
 from cchc.rules.schema import Rule
 
@@ -43,15 +44,29 @@ def catalogue() -> Catalogue:
         raise InputError("the rule catalogue is invalid:", error.problems) from error
 
 
-def load_facts(paths: Sequence[str], rules: Catalogue, exclude: Sequence[Path] = ()) -> FactSet:
+FACTS_INVALID = "the facts are invalid; nothing was evaluated:"
+
+
+def load_facts(
+    paths: Sequence[str],
+    rules: Catalogue,
+    exclude: Sequence[Path] = (),
+    plan_ids: Sequence[str] | None = None,
+) -> FactSet:
     """Every fact file under `paths`, validated, except the files in `exclude` (the report this
     run writes, which may sit in a facts folder). Task ids, score codes and score maxima are
-    checked against the catalogue in the same pass, so each problem names its file and place."""
+    checked against the catalogue in the same pass, so each problem names its file and place.
+
+    Names are those of the core vocabulary and of `plan_ids` (a word of another plan is a
+    problem at its place); with plan_ids None, of every plan (`cchc facts validate`)."""
+    vocabulary = None
+    if plan_ids is not None:
+        vocabulary = vocabulary_for(plan.id for plan in plans_by_id(rules, plan_ids))
     try:
         files = expand_fact_paths(paths, exclude)
-        facts = load_fact_files(files, CatalogueReferences.of(rules).problems)
+        facts = load_fact_files(files, CatalogueReferences.of(rules).problems, vocabulary)
     except FactError as error:
-        raise InputError("the facts are invalid; nothing was evaluated:", error.problems) from error
+        raise InputError(FACTS_INVALID, error.problems) from error
     return facts
 
 
@@ -101,6 +116,24 @@ def choose_plans(rules: Catalogue, wanted: Sequence[str], facts: FactSet) -> Pla
     return PlanChoice(chosen)
 
 
+def require_plan_words(
+    paths: Sequence[str],
+    rules: Catalogue,
+    exclude: Sequence[Path],
+    facts: FactSet,
+    plans: Sequence[Plan],
+) -> None:
+    """Facts read with every plan's words, then checked against `plans`: a word only other plans
+    read (a PAPI indicator in a Hà Nội 2019 fact set) is bad input, not a figure ignored. The
+    files are read again with the plans' vocabulary to name each place; that only happens when
+    a word is out of place."""
+    plan_ids = [plan.id for plan in plans]
+    outside = words_outside(facts, vocabulary_for(plan_ids))
+    if outside:
+        load_facts(paths, rules, exclude, plan_ids)  # raises InputError, each word at its place
+        raise InputError(FACTS_INVALID, outside)  # the files changed in between: no places
+
+
 @dataclass(frozen=True)
 class CheckRequest:
     fact_paths: Sequence[str]
@@ -119,8 +152,13 @@ def check(request: CheckRequest) -> Evaluation:
         )
     rules = catalogue()
     exclude = [request.report_path] if request.report_path is not None else []
-    facts = load_facts(request.fact_paths, rules, exclude)
-    choice = choose_plans(rules, request.plan_ids, facts)
+    if request.plan_ids:  # the plans are known: their vocabulary applies in the one pass
+        facts = load_facts(request.fact_paths, rules, exclude, request.plan_ids)
+        choice = choose_plans(rules, request.plan_ids, facts)
+    else:  # every plan's words first: the plans are chosen by what the facts cover
+        facts = load_facts(request.fact_paths, rules, exclude)
+        choice = choose_plans(rules, request.plan_ids, facts)
+        require_plan_words(request.fact_paths, rules, exclude, facts, choice.plans)
     as_of = request.as_of or date.today()
     return evaluate(choice.plans, facts, as_of, request.engine, choice.warnings)
 

@@ -3,6 +3,9 @@
 One pass: every file is read, every record validated (types, names, sums, dates, references,
 and the catalogue's own checks passed in as `report_check`), and every problem is listed with
 its place — file and key path, or file, line and column — before anything is evaluated.
+
+Names are read with every plan's vocabulary. Given a `vocabulary` scoped to the plans of a check
+(`vocabulary_for`), a name that only other plans' vocabularies hold is a problem at its place too.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from cchc.facts.model import FactSet, Problem, Report, Unit, report_problems
 from cchc.facts.periods import Period
 from cchc.facts.validation import validate_fragment
 from cchc.facts.values import clean_text, did_you_mean, excerpt
+from cchc.facts.vocabulary import Vocabulary, plans_of
 
 SCHEMA = "cchc-facts/1"
 FINDINGS_SCHEMA_PREFIX = "cchc-findings/"
@@ -57,6 +61,7 @@ __all__ = [
     "expand_fact_paths",
     "facts_from_document",
     "load_fact_files",
+    "words_outside",
 ]
 
 
@@ -102,9 +107,12 @@ class Fragment:
 
 
 def load_fact_files(
-    paths: Iterable[str | Path], report_check: ReportCheck | None = None
+    paths: Iterable[str | Path],
+    report_check: ReportCheck | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> FactSet:
-    """Load and validate fact files together. Raises FactError listing every problem found."""
+    """Load and validate fact files together. Raises FactError listing every problem found.
+    With a `vocabulary` of some plans, a word only other plans read is one of them."""
     files = [Path(path) for path in paths]
     problems = total_size_problems(files)
     if problems:
@@ -116,17 +124,19 @@ def load_fact_files(
             fragments += _read_file(path, warnings)
         except FactError as error:
             problems += error.problems
-    facts, build_problems = _build(fragments, tuple(map(str, files)), report_check)
+    facts, build_problems = _build(fragments, tuple(map(str, files)), report_check, vocabulary)
     problems += build_problems or ([] if problems else _registry_problems(facts))
     if problems:
         raise FactError(problems)
     return FactSet(facts.units, facts.reports, facts.files, facts.jurisdiction, tuple(warnings))
 
 
-def facts_from_document(document: Any, name: str = "<document>") -> FactSet:
+def facts_from_document(
+    document: Any, name: str = "<document>", vocabulary: Vocabulary | None = None
+) -> FactSet:
     """Validate an in-memory fact document (as a YAML file would hold it) into a FactSet."""
     fragments = list(_document_fragments(name, document, []))
-    facts, problems = _build(fragments, (name,), None)
+    facts, problems = _build(fragments, (name,), None, vocabulary)
     problems = problems or _registry_problems(facts)
     if problems:
         raise FactError(problems)
@@ -275,7 +285,10 @@ class _Registry:
 
 
 def _build(
-    fragments: list[Fragment], files: tuple[str, ...], report_check: ReportCheck | None
+    fragments: list[Fragment],
+    files: tuple[str, ...],
+    report_check: ReportCheck | None,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[FactSet, list[str]]:
     """The fact set of everything valid, and every problem found on the way."""
     problems: list[str] = []
@@ -295,6 +308,8 @@ def _build(
                 problems += [
                     f"{fragment.origin.at(loc)}: {msg}" for loc, msg in report_check(report)
                 ]
+            if vocabulary is not None and vocabulary.plans is not None:
+                problems += _words_of_other_plans(report, fragment.origin, vocabulary)
             grouped.setdefault((report.unit, report.period), []).append((report, fragment.origin))
     reports = {}
     for key, parts in grouped.items():
@@ -402,3 +417,67 @@ def _reference_problems(
                         where = origin.at(("events", index, role))
                         problems.append(f"{where}: {unknown(ref, f'{role} unit')}")
     return problems
+
+
+def _words(report: Report, csv: bool) -> Iterator[tuple[str, str, tuple[int | str, ...]]]:
+    """Every vocabulary word a report uses: its group, the name and where it stands (in a CSV
+    file, the column that holds it: the name itself for counts, `duty` or `kind` otherwise)."""
+    for name in report.dossiers:
+        yield "dossiers", name, ("dossiers", name)
+    for code, counts in report.dossiers_by_field.items():
+        for name in counts:
+            yield "dossiers", name, ("dossiers_by_field", code, name)
+    for name in report.indicators:
+        yield "indicators", name, ("indicators", name)
+    for name in report.duties:
+        yield "duties", name, ("duty",) if csv else ("duties", name)
+    for index, event in enumerate(report.events or ()):
+        yield "events", event.kind, ("events", index, "kind")
+
+
+_WHAT = {
+    "dossiers": ("dossiers.{}", "figure"),
+    "indicators": ("indicators.{}", "figure"),
+    "duties": ("duties.{}", "duty"),
+    "events": ("event kind {}", "event"),
+}
+
+
+def _other_plans_message(group: str, name: str, vocabulary: Vocabulary) -> str:
+    owners = plans_of(group, name)
+    label, what = _WHAT[group]
+    this = ", ".join(vocabulary.plans or ())
+    if not owners:  # a vocabulary narrower than the files' (built by hand)
+        return f"{label.format(name)} is not a word of this check ({this}); remove the {what}"
+    plans = f"plan {owners[0]}" if len(owners) == 1 else f"plans {', '.join(owners)}"
+    return (
+        f"{label.format(name)} is a word of {plans}, which this check ({this}) does not use; "
+        f"choose {'it' if len(owners) == 1 else 'one'} with --plan, or remove the {what}"
+    )
+
+
+def _words_of_other_plans(report: Report, origin: Origin, vocabulary: Vocabulary) -> list[str]:
+    return [
+        f"{origin.at(loc)}: {_other_plans_message(group, name, vocabulary)}"
+        for group, name, loc in _words(report, origin.line is not None)
+        if not vocabulary.allows(group, name)
+    ]
+
+
+def words_outside(facts: FactSet, vocabulary: Vocabulary) -> list[str]:
+    """The words of a loaded fact set a scoped vocabulary does not hold, one line each without
+    a place (to find the places, load the files again with that vocabulary)."""
+    used: dict[str, set[str]] = {group: set() for group in _WHAT}
+    for report in facts.reports.values():
+        used["dossiers"].update(report.dossiers)
+        for counts in report.dossiers_by_field.values():
+            used["dossiers"].update(counts)
+        used["indicators"].update(report.indicators)
+        used["duties"].update(report.duties)
+        used["events"].update(event.kind for event in report.events or ())
+    return [
+        _other_plans_message(group, name, vocabulary)
+        for group, names in used.items()
+        for name in sorted(names)
+        if not vocabulary.allows(group, name)
+    ]
