@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from cchc.engine.caveats import plan_choice_warnings
 from cchc.engine.evaluate import EngineName, Evaluation, available_engines, evaluate
-from cchc.engine.references import CatalogueReferences
+from cchc.facts.fast_read import FAST_SUFFIXES, read_tables
+from cchc.facts.files import MAX_TOTAL_BYTES, total_size
 from cchc.facts.load import FactError, expand_fact_paths, load_fact_files, words_outside
-from cchc.facts.model import FactSet
+from cchc.facts.tables import FactTables, tables_of
 from cchc.facts.vocabulary import vocabulary_for
 from cchc.rules.catalogue import Catalogue, CatalogueError, Plan, load_catalogue
+from cchc.rules.caveats import plan_choice_warnings
+from cchc.rules.references import CatalogueReferences
 from cchc.rules.schema import Rule
 
 
@@ -52,7 +54,7 @@ def load_facts(
     rules: Catalogue,
     exclude: Sequence[Path] = (),
     plan_ids: Sequence[str] | None = None,
-) -> FactSet:
+) -> FactTables:
     """Every fact file under `paths`, validated, except the files in `exclude` (the report this
     run writes, which may sit in a facts folder). Task ids, score codes and score maxima are
     checked against the catalogue in the same pass, so each problem names its file and place.
@@ -62,12 +64,34 @@ def load_facts(
     vocabulary = None
     if plan_ids is not None:
         vocabulary = vocabulary_for(plan.id for plan in plans_by_id(rules, plan_ids))
+    references = CatalogueReferences.of(rules)
     try:
         files = expand_fact_paths(paths, exclude)
-        facts = load_fact_files(files, CatalogueReferences.of(rules).problems, vocabulary)
+        # JSON and NDJSON that are plainly valid are read straight into columns; anything else,
+        # and every problem's message, comes from the full loader.
+        tables = read_tables(files, vocabulary, references.tasks)
+        if tables is None:
+            _within_full_check(files)
+            tables = tables_of(load_fact_files(files, references.problems, vocabulary))
     except FactError as error:
         raise InputError(FACTS_INVALID, error.problems) from error
-    return facts
+    return tables
+
+
+def _within_full_check(files: Sequence[Path]) -> None:
+    """The full loader's bound: a large JSON fact set that is not plainly valid is refused as
+    such rather than loaded at the full loader's cost of memory."""
+    size = total_size(files)
+    if size > MAX_TOTAL_BYTES and all(p.suffix.lower() in FAST_SUFFIXES for p in files):
+        raise InputError(
+            FACTS_INVALID,
+            [
+                f"{', '.join(map(str, files))}: {size / 2**20:.0f} MiB of JSON that is not plainly "
+                f"valid (a value of an unexpected type or form, an unknown name, a key given "
+                f"twice, a part above its whole…); to see each problem at its place, check the "
+                f"files in parts of under {MAX_TOTAL_BYTES // 2**20} MiB with `cchc facts validate`"
+            ],
+        )
 
 
 def _known_plans(rules: Catalogue) -> str:
@@ -86,14 +110,14 @@ def plans_by_id(rules: Catalogue, wanted: Sequence[str]) -> list[Plan]:
     return [rules.plans[plan_id] for plan_id in unique]
 
 
-def choose_plans(rules: Catalogue, wanted: Sequence[str], facts: FactSet) -> PlanChoice:
+def choose_plans(rules: Catalogue, wanted: Sequence[str], facts: FactTables) -> PlanChoice:
     """The plans named with --plan, with warnings where they do not fit the facts; without any,
     the plans of the facts' years, unit kinds and jurisdiction."""
     if wanted:
         plans = plans_by_id(rules, wanted)
         return PlanChoice(plans, plan_choice_warnings(plans, facts))
-    years = {period.year for _, period in facts.reports}
-    kinds = {unit.kind for unit in facts.units.values()}
+    years = facts.years()
+    kinds = facts.unit_kinds()
     chosen = [
         plan
         for plan in rules.plans.values()
@@ -120,7 +144,7 @@ def require_plan_words(
     paths: Sequence[str],
     rules: Catalogue,
     exclude: Sequence[Path],
-    facts: FactSet,
+    facts: FactTables,
     plans: Sequence[Plan],
 ) -> None:
     """Facts read with every plan's words, then checked against `plans`: a word only other plans

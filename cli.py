@@ -22,10 +22,15 @@ from cchc.app import CheckRequest, InputError
 from cchc.engine.examples import run_examples
 from cchc.facts.load import CSV_TABLES
 from cchc.reports import RENDERERS
-from cchc.reports.output import OutputError, check_destination, write_report
+from cchc.reports.catalogue import coverage_rows, describe_rule, rule_rows
+from cchc.reports.output import (
+    OutputError,
+    check_destination,
+    write_report,
+    write_to_stream,
+)
 from cchc.reports.table import ATTENTION
 from cchc.reports.terminal import printable
-from cchc.rules.describe import coverage_rows, describe_rule, rule_rows
 
 INPUT_ERROR = 2
 INTERNAL_ERROR = 3
@@ -101,14 +106,13 @@ def _output_path(_ctx: click.Context, _param: click.Parameter, value: str | None
     return Path(value)
 
 
-def _deliver(text: str, output: Path | None) -> None:
+def _deliver(text: str | bytes, output: Path | None) -> None:
     """The report to stdout, or to --output; a write error is exit 2 naming where."""
     try:
         if output is None:
             if sys.stdout is None:  # started with standard output closed (`>&-`)
                 raise OSError("it is closed")
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            write_to_stream(sys.stdout, text)
         else:
             write_report(text, output, {1: sys.stdout, 2: sys.stderr})
     except OutputError as error:
@@ -221,7 +225,8 @@ def check(
     _deliver(text, output)
     if output is not None:
         shown = only_statuses or (() if everything or output_format == "json" else ATTENTION)
-        listed = len(evaluation.listed(shown))
+        counts = evaluation.counts()
+        listed = sum(counts[status] for status in shown) if shown else sum(counts.values())
         _say(
             f"wrote {output} ({listed} findings listed, {len(evaluation.warnings)} warnings)",
             err=True,
@@ -241,8 +246,8 @@ def facts_validate(paths: tuple[str, ...]) -> None:
     fact_set = app.load_facts(paths, app.catalogue())
     for warning in fact_set.warnings:
         _say(f"warning: {printable(warning, keep_newlines=False)}", err=True)
-    reports = len(fact_set.reports)
-    _say(f"ok: {len(fact_set.units)} units, {reports} reports in {len(fact_set.files)} file(s)")
+    units, reports = fact_set.units.height, fact_set.reports.height
+    _say(f"ok: {units} units, {reports} reports in {len(fact_set.files)} file(s)")
 
 
 @facts.command("tables")

@@ -10,16 +10,18 @@ from datetime import date
 from functools import cached_property
 from typing import Literal
 
+import polars as pl
+
 from cchc.engine import durable_evaluator
-from cchc.engine.caveats import fact_warnings
-from cchc.engine.decision import Status
-from cchc.engine.findings import Finding, make_finding
+from cchc.engine.findings import Finding, RuleFindings
 from cchc.engine.python_evaluator import PythonEvaluator
 from cchc.facts.model import FactSet
 from cchc.facts.periods import Period
+from cchc.facts.tables import FactTables, tables_of
 from cchc.rules.catalogue import Plan
-from cchc.rules.conditions import Condition, compile_condition
-from cchc.rules.measures import Observation, observe
+from cchc.rules.caveats import fact_warnings
+from cchc.rules.conditions import Condition, compile_condition, fields_of
+from cchc.rules.measures import observe, with_gaps
 from cchc.rules.schema import Rule
 
 EngineName = Literal["auto", "durable", "python"]
@@ -28,7 +30,7 @@ STATUSES: tuple[str, ...] = ("pass", "fail", "pending", "missing", "not_applicab
 
 @dataclass
 class Evaluation:
-    findings: list[Finding]
+    parts: list[RuleFindings]  # one per rule with findings, in the plans' order of rules
     as_of: date
     plans: list[Plan]
     engine: str
@@ -37,6 +39,11 @@ class Evaluation:
     # was sent, facts no selected rule reads… Listed in every output format.
     warnings: list[str] = field(default_factory=list)
     unit_names: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """Every finding, one object each: for reports that go through them one by one."""
+        return [finding for part in self.parts for finding in part.rows()]
 
     @cached_property
     def rules(self) -> dict[str, tuple[Plan, Rule]]:
@@ -56,14 +63,16 @@ class Evaluation:
         return finding.status == "fail" and self.rule(finding.rule_id).strength == "firm"
 
     def counts(self) -> Counter[str]:
-        return Counter(finding.status for finding in self.findings)
+        return sum((part.statuses() for part in self.parts), Counter())
 
     def summary(self) -> dict[str, int]:
         """The counts every output format states: over all findings, whatever is listed."""
         counts = self.counts()
-        failed = Counter(self.rule(f.rule_id).strength for f in self.findings if f.status == "fail")
+        failed: Counter[str] = Counter()
+        for part in self.parts:
+            failed[part.rule.strength] += part.statuses().get("fail", 0)
         return {
-            "findings": len(self.findings),
+            "findings": sum(counts.values()),
             **{status: counts.get(status, 0) for status in STATUSES},
             "firm_failures": failed["firm"],
             "aspirational_failures": failed["aspirational"],
@@ -74,15 +83,23 @@ class Evaluation:
         """The findings to list: all, or those whose status is in `only` (--only)."""
         if not only:
             return self.findings
-        return [finding for finding in self.findings if finding.status in only]
+        wanted = set(only)
+        return [
+            finding
+            for part in self.parts
+            if wanted & set(part.statuses())
+            for finding in RuleFindings(
+                part.rule, part.frame.filter(pl.col("status").is_in(list(wanted)))
+            ).rows()
+        ]
 
     def exit_code(self, strict: bool = False) -> int:
         """1 when a firm target fails; with strict, aspirational failures and missing data too."""
-        for finding in self.findings:
-            if self.fails_firm_target(finding):
-                return 1
-            if strict and finding.status in ("fail", "missing"):
-                return 1
+        summary = self.summary()
+        if summary["firm_failures"]:
+            return 1
+        if strict and (summary["fail"] or summary["missing"]):
+            return 1
         return 0
 
 
@@ -99,7 +116,7 @@ def make_evaluator(engine: EngineName) -> durable_evaluator.DurableEvaluator | P
 
 def evaluate(
     plans: list[Plan],
-    facts: FactSet,
+    facts: FactTables | FactSet,
     as_of: date,
     engine: EngineName = "auto",
     warnings: Iterable[str] = (),
@@ -107,60 +124,77 @@ def evaluate(
     """Every selected rule over the facts known on `as_of`. `warnings` are the caller's own (how
     the plans were chosen); the facts' warnings are added here, and the list is sorted, each
     warning once, so that every output format lists the same."""
+    if isinstance(facts, FactSet):  # validated in memory (tests, a rule's examples)
+        facts = tables_of(facts)
     all_warnings = sorted({*warnings, *fact_warnings(plans, facts, as_of)})
-    facts = facts.known_as_of(as_of)
+    tables = facts.known_as_of(as_of)
     selected: list[tuple[Plan, Rule]] = [(plan, rule) for plan in plans for rule in plan.rules]
-    observed = [(rule, obs) for _, rule in selected for obs in observe(rule, facts, as_of)]
+    observed = [(rule, observe(rule, tables, as_of)) for _, rule in selected]
+    observed = [(rule, frame) for rule, frame in observed if frame.height]
     evaluator = make_evaluator(engine)
-    statuses = decide(evaluator, observed)
-    findings = [
-        make_finding(rule, obs, status)
-        for (rule, obs), status in zip(observed, statuses, strict=True)
-    ]
-    order = {rule.id: index for index, (_, rule) in enumerate(selected)}
-    findings.sort(key=lambda f: (order[f.rule_id], f.unit_id, _chronological(f.period)))
+    decided = decide(evaluator, observed)
+    parts = [RuleFindings(rule, with_gaps(rule, frame)) for rule, frame in decided]
     seen = {rule.id for rule, _ in observed}
     return Evaluation(
-        findings,
+        parts,
         as_of,
         plans,
         evaluator.name,
         [rule.id for _, rule in selected if rule.id not in seen],
         all_warnings,
-        {unit.id: unit.name for unit in facts.units.values()},
+        dict(zip(facts.units["id"], facts.units["name"], strict=True)),
     )
 
 
 def decide(
     evaluator: durable_evaluator.DurableEvaluator | PythonEvaluator,
-    observed: list[tuple[Rule, Observation]],
-) -> list[Status]:
-    """Each observation's status. Rules with the same condition share one check, and the
-    evaluator decides each distinct pattern (check, state, closed, signs) once: a national fact
-    set has hundreds of thousands of observations and a few dozen patterns. The status is then
-    joined back to every observation of the pattern."""
-    checks: dict[str, str] = {}  # rule id -> check id
-    conditions: dict[str, tuple[str, Condition]] = {}  # condition as JSON -> (check id, condition)
-    for rule, _ in observed:
-        if rule.id not in checks:
-            condition = compile_condition(rule)
-            key = json.dumps(condition, sort_keys=True)
-            check = conditions.setdefault(key, (f"c{len(conditions)}", condition))
-            checks[rule.id] = check[0]
+    observed: list[tuple[Rule, pl.DataFrame]],
+) -> list[tuple[Rule, pl.DataFrame]]:
+    """Each observation's status, as a `status` column. Rules with the same condition share one
+    check, and the evaluator decides each distinct pattern (check, state, closed, the values the
+    condition reads) once: a national fact set has hundreds of thousands of observations and a
+    few dozen patterns. The status is then joined back to every row of the pattern."""
+    conditions: dict[str, tuple[str, Condition]] = {}  # condition as JSON -> (check, condition)
     patterns: dict[tuple, int] = {}
     records: list[dict] = []
-    of_observation: list[int] = []
-    for rule, obs in observed:
-        pattern = obs.pattern(checks[rule.id])
-        index = patterns.get(pattern)
-        if index is None:
-            index = patterns[pattern] = len(records)
-            records.append(obs.record(checks[rule.id], index))
-        of_observation.append(index)
-    if not records:
-        return []
-    decided = evaluator.evaluate(dict(conditions.values()), records)
-    return [decided[index] for index in of_observation]
+    keyed: list[tuple[Rule, pl.DataFrame, list[str]]] = []
+    for rule, frame in observed:
+        condition = compile_condition(rule)
+        key = json.dumps(condition, sort_keys=True)
+        check = conditions.setdefault(key, (f"c{len(conditions)}", condition))[0]
+        fields = ["state", "closed", *sorted(fields_of(condition))]
+        frame = frame.with_columns(
+            [pl.lit(None).alias(f) for f in fields if f not in frame.columns]
+        )
+        indices = []
+        for row in frame.select(fields).unique(maintain_order=True).iter_rows():
+            pattern = (check, *row)
+            if pattern not in patterns:
+                patterns[pattern] = len(records)
+                record = {"id": str(len(records)), "check": check}
+                record.update({f: v for f, v in zip(fields, row, strict=True) if v is not None})
+                records.append(record)
+            indices.append(patterns[pattern])
+        keyed.append((rule, frame, fields))
+    statuses = evaluator.evaluate(dict(conditions.values()), records) if records else []
+    decided = []
+    for rule, frame, fields in keyed:
+        check = conditions[json.dumps(compile_condition(rule), sort_keys=True)][0]
+        table = frame.select(fields).unique(maintain_order=True)
+        table = table.with_columns(
+            pl.Series(
+                "status",
+                [statuses[patterns[(check, *row)]] for row in table.iter_rows()],
+                dtype=pl.Utf8,
+            )
+        )
+        decided.append(
+            (
+                rule,
+                frame.join(table, on=fields, how="left", nulls_equal=True, maintain_order="left"),
+            )
+        )
+    return decided
 
 
 def available_engines() -> list[str]:

@@ -12,12 +12,16 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-FACT_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+FACT_SUFFIXES = (".yaml", ".yml", ".json", ".ndjson", ".jsonl", ".csv")
 MIB = 1024 * 1024
 # Loading keeps about 65 bytes of memory per byte of CSV or YAML until loading is made lean; these
 # bounds keep a run within a few GiB. README, "Limits".
 MAX_FILE_BYTES = 32 * MIB
 MAX_TOTAL_BYTES = 64 * MIB
+# JSON and NDJSON that are plainly valid are read straight into columns (facts/fast_read.py),
+# at about 4 bytes of memory per byte of JSON: national fact sets fit these bounds.
+FAST_MAX_FILE_BYTES = 1024 * MIB
+FAST_MAX_TOTAL_BYTES = 2048 * MIB
 
 
 class FileProblem(Exception):
@@ -66,21 +70,28 @@ def _folder_files(folder: Path, problems: list[str]) -> list[Path]:
     return files
 
 
-def total_size_problems(files: Sequence[Path]) -> list[str]:
-    """The whole fact set, checked before anything is read."""
-    total = sum(path.stat().st_size for path in files if path.is_file())
-    if total <= MAX_TOTAL_BYTES:
+def total_size(files: Sequence[Path]) -> int:
+    return sum(path.stat().st_size for path in files if path.is_file())
+
+
+def total_size_problems(files: Sequence[Path], limit: int | None = None) -> list[str]:
+    """The whole fact set, checked before anything is read (by default against the bound of
+    the full loader)."""
+    limit = MAX_TOTAL_BYTES if limit is None else limit
+    total = total_size(files)
+    if total <= limit:
         return []
     return [
-        f"the fact files add up to {_size(total)}, above the {_size(MAX_TOTAL_BYTES)} "
+        f"the fact files add up to {_size(total)}, above the {_size(limit)} "
         "cchc reads in one run; check units or periods in parts, and prefer JSON to YAML "
         "(it loads about five times faster)"
     ]
 
 
-def read_fact_text(path: Path) -> str:
+def read_fact_text(path: Path, limit: int | None = None) -> str:
     """The file's text, UTF-8 (a BOM is allowed). Only a regular file is read, never more than
-    MAX_FILE_BYTES, and opening never blocks (a FIFO is refused, not waited on)."""
+    `limit` (MAX_FILE_BYTES by default), and opening never blocks (a FIFO is refused)."""
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
@@ -89,11 +100,11 @@ def read_fact_text(path: Path) -> str:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             raise FileProblem([f"{path}: not a regular file (a device, pipe or socket)"])
-        if info.st_size > MAX_FILE_BYTES:
-            raise FileProblem([_too_big(path, info.st_size)])
-        data = stream.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise FileProblem([_too_big(path, len(data))])
+        if info.st_size > limit:
+            raise FileProblem([_too_big(path, info.st_size, limit)])
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise FileProblem([_too_big(path, len(data), limit)])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -109,8 +120,8 @@ def _size(size: int) -> str:
     return f"{size / MIB:.1f} MiB" if size >= MIB else f"{size / 1024:.1f} KiB"
 
 
-def _too_big(path: Path, size: int) -> str:
+def _too_big(path: Path, size: int, limit: int) -> str:
     return (
-        f"{path}: {_size(size)}, above the {_size(MAX_FILE_BYTES)} cchc reads in one "
+        f"{path}: {_size(size)}, above the {_size(limit)} cchc reads in one "
         "fact file; split it by unit or period, and prefer JSON to YAML (it loads faster)"
     )

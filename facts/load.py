@@ -26,6 +26,7 @@ from cchc.facts.files import (
 from cchc.facts.files import expand_fact_paths as _expand
 from cchc.facts.model import FactSet, Problem, Report, Unit, report_problems
 from cchc.facts.periods import Period
+from cchc.facts.tables import FactTables
 from cchc.facts.validation import validate_fragment
 from cchc.facts.values import clean_text, did_you_mean, excerpt
 from cchc.facts.vocabulary import Vocabulary, plans_of
@@ -88,8 +89,12 @@ class Origin:
     file: str
     path: str = ""  # key path in a YAML/JSON document
     line: int | None = None  # line of a CSV file where the record starts
+    record: int | None = None  # line of an NDJSON file holding the record
 
     def at(self, loc: tuple[int | str, ...] = ()) -> str:
+        if self.record is not None:
+            path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+            return f"{self.file}: line {self.record}" + (f": {path.lstrip('.')}" if path else "")
         if self.line is not None:
             column = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
             return f"{self.file}: line {self.line}" + (f", column {column}" if column else "")
@@ -159,6 +164,8 @@ def _read_file(path: Path, warnings: list[str]) -> list[Fragment]:
         text = read_fact_text(path)
         if suffix == ".csv":
             return list(_csv_fragments(path, text))
+        if suffix in (".ndjson", ".jsonl"):
+            return list(_ndjson_fragments(str(path), text, warnings))
         document = parse_json(text) if suffix == ".json" else parse_yaml(text)
     except FileProblem as error:
         raise FactError(error.problems) from None
@@ -196,6 +203,39 @@ def _document_fragments(file: str, document: Any, warnings: list[str]) -> Iterat
                 yield Fragment(kind, item, origin)
             else:
                 problems.append(f"{origin.at()}: expected a mapping (name: value)")
+    if problems:
+        raise FactError(problems)
+
+
+def _ndjson_fragments(file: str, text: str, warnings: list[str]) -> Iterator[Fragment]:
+    """One JSON object per line: a report (it has `period`), a unit (`id`), or a header
+    (`schema`, `jurisdiction`)."""
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = parse_json(line)
+        except DocumentError as error:
+            problems.append(f"{file}: line {number}: {error}")
+            continue
+        if not isinstance(record, dict):
+            problems.append(f'{file}: line {number}: expected an object {{"name": value, …}}')
+            continue
+        origin = Origin(file, record=number)
+        if "period" in record:
+            yield Fragment("report", record, origin)
+        elif "id" in record:
+            yield Fragment("unit", record, origin)
+        else:
+            header = [k for k in record if k not in ("schema", "jurisdiction")]
+            if header:
+                problems.append(
+                    f"{origin.at()}: neither a unit (`id`), a report (`period`) nor a header "
+                    f"(`schema`, `jurisdiction`): {', '.join(map(excerpt, header))}"
+                )
+                continue
+            yield from _document_fragments(f"{file}: line {number}", record, warnings)
     if problems:
         raise FactError(problems)
 
@@ -464,17 +504,16 @@ def _words_of_other_plans(report: Report, origin: Origin, vocabulary: Vocabulary
     ]
 
 
-def words_outside(facts: FactSet, vocabulary: Vocabulary) -> list[str]:
+def words_outside(tables: FactTables, vocabulary: Vocabulary) -> list[str]:
     """The words of a loaded fact set a scoped vocabulary does not hold, one line each without
     a place (to find the places, load the files again with that vocabulary)."""
     used: dict[str, set[str]] = {group: set() for group in _WHAT}
-    for report in facts.reports.values():
-        used["dossiers"].update(report.dossiers)
-        for counts in report.dossiers_by_field.values():
-            used["dossiers"].update(counts)
-        used["indicators"].update(report.indicators)
-        used["duties"].update(report.duties)
-        used["events"].update(event.kind for event in report.events or ())
+    for column in tables.counts():
+        group, _, name = column.partition(".")
+        used[group].add(name)
+    used["dossiers"].update(tables.by_field["name"].unique().to_list())
+    used["duties"].update(tables.duties["duty"].unique().to_list())
+    used["events"].update(tables.events["kind"].unique().to_list())
     return [
         _other_plans_message(group, name, vocabulary)
         for group, names in used.items()

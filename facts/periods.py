@@ -10,6 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
 Kind = Literal["year", "half", "quarter", "nine_months", "month"]
@@ -91,12 +92,13 @@ class Period:
         """What sort of period this is: `year`, `half`, `quarter`, `nine_months` or `month`."""
         return _KINDS[self.part[0]]
 
-    @property
+    @cached_property
     def start(self) -> date:
         return date(self.year, _PARTS[self.part][0], 1)
 
-    @property
+    @cached_property
     def end(self) -> date:
+        # Cached: measures and loaders ask for it once per report, tens of thousands of times.
         last_month = _PARTS[self.part][1]
         return date(self.year, last_month, calendar.monthrange(self.year, last_month)[1])
 

@@ -8,29 +8,36 @@ a 10,000-unit report is fast to write and still readable with grep or jq.
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from collections.abc import Collection, Iterator
 from typing import Any
 
 import orjson
+import polars as pl
 
 from cchc import __version__
 from cchc.engine.evaluate import Evaluation
-from cchc.reports.terminal import UNSAFE_RANGES
 from cchc.rules.catalogue import Plan
+from cchc.rules.measures.columns import EVIDENCE
 from cchc.rules.schema import Rule
 
 SCHEMA = "cchc-findings/2"
 # orjson writes UTF-8 and leaves DEL, C1 controls, bidi controls and lone surrogates raw. As \u
 # escapes they decode to exactly the same data, and a terminal showing the document cannot obey
 # them. (A regex: str.translate is 20 times slower on a 10,000-unit report.)
+# The UTF-8 of every character of UNSAFE_RANGES from DEL up: DEL, the C1 controls, the Arabic
+# letter mark and the bidi controls (tests/test_output_terminal.py checks it covers them all).
+# Lone surrogates never reach UTF-8: `_dumps` escapes them.
+_LEADS = (b"\x7f", b"\xc2", b"\xd8", b"\xe2")
 _RAW_IN_JSON = re.compile(
-    "[" + "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in UNSAFE_RANGES if low >= 0x7F) + "]"
+    rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
 )
 
 
-def _json_escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match[0]):04x}"
+def _json_escape(match: re.Match[bytes]) -> bytes:
+    return f"\\u{ord(match[0].decode('utf-8')):04x}".encode()
 
 
 def _target(rule: Rule) -> dict[str, str] | None:
@@ -87,12 +94,54 @@ def chunks(evaluation: Evaluation, only: Collection[str] = ()) -> Iterator[bytes
     """The document in pieces, in order."""
     yield b"{"
     for index, (key, value) in enumerate(header(evaluation, only).items()):
-        yield (b"\n" if index == 0 else b",\n") + orjson.dumps(key) + b": " + orjson.dumps(value)
+        yield (b"\n" if index == 0 else b",\n") + orjson.dumps(key) + b": " + _dumps(value)
     yield b',\n"findings": ['
-    dumps = orjson.dumps
-    for index, finding in enumerate(evaluation.listed(only)):
-        yield (b"\n" if index == 0 else b",\n") + dumps(finding.as_dict())
+    first = True
+    for part in evaluation.parts:
+        frame = part.frame
+        if only:
+            frame = frame.filter(pl.col("status").is_in(list(only)))
+        if not frame.height:
+            continue
+        lines = _lines(part.rule.id, frame)
+        yield (b"\n" if first else b",\n") + lines.rstrip(b"\n").replace(b"\n", b",\n")
+        first = False
     yield b"\n]}\n"
+
+
+def _dumps(value: object) -> bytes:
+    """orjson, except for text no UTF-8 can hold (a file name that is not UTF-8 decodes to lone
+    surrogates): that is written with \\u escapes by the standard library."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(value, default=str).encode("ascii")
+
+
+def _lines(rule_id: str, frame: pl.DataFrame) -> bytes:
+    """One JSON object per row, written by Polars. Evidence and gap fields no row of the rule
+    has are left out; in a row, a field that does not apply is null."""
+    given = frame.select(pl.all().is_not_null().any()).row(0, named=True)
+    evidence = [c for c in frame.columns if c.startswith(EVIDENCE) and given[c]]
+    gap = [c for c in frame.columns if c.startswith("g.") and given[c]]
+    gap_struct = pl.struct([pl.col(c).alias(c[2:]) for c in gap]) if gap else pl.lit(None)
+    unmet = pl.any_horizontal([pl.col(c).is_not_null() for c in gap]) if gap else pl.lit(False)
+    findings = frame.select(
+        pl.lit(rule_id).alias("rule"),
+        "unit",
+        "period",
+        "status",
+        "state",
+        "reason",
+        "due",
+        pl.struct([pl.col(c).alias(c[len(EVIDENCE) :]) for c in evidence]).alias("evidence")
+        if evidence
+        else pl.lit(None).alias("evidence"),
+        pl.when(unmet).then(gap_struct).alias("gap"),
+    )
+    buffer = io.BytesIO()
+    findings.write_ndjson(buffer)
+    return buffer.getvalue()
 
 
 def render_json(
@@ -101,10 +150,18 @@ def render_json(
     only: Collection[str] = (),
     lang: str = "en",
     everything: bool = True,
-) -> str:
-    """Every finding (or those of the statuses in `only`): a machine format lists them all."""
-    text = b"".join(chunks(evaluation, only)).decode("utf-8")
-    return _RAW_IN_JSON.sub(_json_escape, text)
+) -> bytes:
+    """Every finding (or those of the statuses in `only`): a machine format lists them all.
+    UTF-8 bytes, as written: a national report is not decoded and encoded again."""
+    return b"".join(map(_escaped, chunks(evaluation, only)))
+
+
+def _escaped(chunk: bytes) -> bytes:
+    """The chunk with raw unsafe characters escaped. Every one of them starts with one of four
+    bytes: a chunk without those (most findings are ASCII) is not scanned at all."""
+    if any(lead in chunk for lead in _LEADS):
+        return _RAW_IN_JSON.sub(_json_escape, chunk)
+    return chunk
 
 
 def as_document(evaluation: Evaluation, only: Collection[str] = ()) -> dict[str, Any]:

@@ -60,20 +60,20 @@ def check_destination(path: Path) -> None:
         raise OutputError(f"{path}: is a folder; name a file")
 
 
-def write_report(text: str, path: Path, streams: dict[int, TextIO] | None = None) -> None:
-    """Write `text` to `path` as the module docstring says, UTF-8 encoded, or raise OutputError
-    naming the file. `streams` maps descriptor numbers to the open text streams of this process
-    (stdout, stderr): a report for those goes through them, in their encoding, so it neither
-    overtakes what they buffer nor bypasses how they were set up for the terminal."""
+def write_report(text: str | bytes, path: Path, streams: dict[int, TextIO] | None = None) -> None:
+    """Write `text` (or UTF-8 bytes) to `path` as the module docstring says, or raise
+    OutputError naming the file. `streams` maps descriptor numbers to the open text streams of
+    this process (stdout, stderr): a report for those goes through them, so it neither overtakes
+    what they buffer nor bypasses how they were set up for the terminal."""
     check_destination(path)
     descriptor = own_descriptor(path)
-    data = text.encode("utf-8", errors="replace")  # renderers escape lone surrogates anyway
+    # Renderers escape lone surrogates anyway; bytes (JSON) are UTF-8 already.
+    data = text if isinstance(text, bytes) else text.encode("utf-8", errors="replace")
     try:
         if descriptor is not None:
             stream = (streams or {}).get(descriptor)
             if stream is not None:
-                stream.write(text)
-                stream.flush()
+                write_to_stream(stream, text)
             else:
                 _write_all(descriptor, data)
             return
@@ -88,6 +88,17 @@ def write_report(text: str, path: Path, streams: dict[int, TextIO] | None = None
             _write_existing(data, path)
     except OSError as error:
         raise OutputError(f"{path}: cannot write: {error.strerror or error}") from error
+
+
+def write_to_stream(stream: TextIO, text: str | bytes) -> None:
+    """A report to an open text stream; bytes go to its binary buffer, after what it holds."""
+    if isinstance(text, bytes):
+        stream.flush()
+        stream.buffer.write(text)
+        stream.buffer.flush()
+    else:
+        stream.write(text)
+        stream.flush()
 
 
 def _write_all(descriptor: int, data: bytes) -> None:

@@ -21,6 +21,7 @@ from pydantic import (
 from cchc.facts.model import UNIT_KINDS, Unit, UnitKind
 from cchc.facts.periods import Period
 from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATORS
+from cchc.rules.metrics import metric
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Za-z0-9.-]*[A-Za-z0-9]$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
@@ -119,10 +120,37 @@ Window = Literal["each_report", "year"]
 FieldCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
+def _metric_name(name: str) -> str:
+    metric(name)  # an unknown name is an error naming the known ones
+    return name
+
+
+MetricName = Annotated[str, AfterValidator(_metric_name)]
+
+
+def _with_metric(data: Any, kinds: tuple[str, ...]) -> Any:
+    """A measure written with `metric:` gets the metric's `numerator`, `denominator` and (unless
+    it says its own) `counted`: what the measure reads is always spelled out in it. Spelling them
+    differently as well is refused, so that the two can never disagree (the same again, as a
+    dumped measure carries them, is accepted)."""
+    if not isinstance(data, dict) or not isinstance(data.get("metric"), str):
+        return data
+    named = metric(data["metric"])
+    if named.kind not in kinds:
+        raise ValueError(f"metric {named.name!r} is not a share: a `share` measure reads a share")
+    filled = {"numerator": list(named.numerator), "denominator": list(named.denominator)}
+    spelled = [key for key, value in filled.items() if key in data and data[key] != value]
+    if spelled:
+        raise ValueError(f"give `metric` or {' and '.join(spelled)}, not both")
+    return {**data, **filled, "counted": data.get("counted", named.counted)}
+
+
 class ShareMeasure(_Strict):
-    """numerator / denominator, both sums of reported counts of the same unit and period."""
+    """numerator / denominator, both sums of reported counts of the same unit and period. Either
+    spelled out, or named: `metric: on_time_share` (rules/metrics.yaml) fills them in."""
 
     kind: Literal["share"]
+    metric: MetricName | None = None
     numerator: list[FieldRef] = Field(min_length=1)
     denominator: list[FieldRef] = Field(min_length=1)
     window: Window = "each_report"
@@ -131,6 +159,11 @@ class ShareMeasure(_Strict):
     # dossiers less some fields: "100% on time, except land and planning at 99%".
     field: FieldCode | None = None
     excluding_fields: list[FieldCode] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named(cls, data: Any) -> Any:
+        return _with_metric(data, ("share",))
 
     @model_validator(mode="after")
     def _one_selection(self) -> ShareMeasure:
@@ -232,6 +265,9 @@ class DutyMeasure(_Strict):
     duty: str
     due: date | None = None
     due_is: Literal["before", "on_or_before"] = "on_or_before"
+    # "hàng tháng": a duty done again each month. One finding per month of each judged period
+    # (facts.periods.months_of), on the reports covering that month; no single due date then.
+    every: Literal["month"] | None = None
 
     @field_validator("duty")
     @classmethod
@@ -239,6 +275,12 @@ class DutyMeasure(_Strict):
         if duty not in DUTIES:
             raise ValueError(f"unknown duty {duty!r}")
         return duty
+
+    @model_validator(mode="after")
+    def _monthly_without_due(self) -> DutyMeasure:
+        if self.every is not None and self.due is not None:
+            raise ValueError("a duty done `every: month` has no single `due` date")
+        return self
 
 
 class ScoreMeasure(_Strict):
@@ -268,6 +310,40 @@ class BaselineMeasure(_Strict):
     counted: Text
 
 
+class CompareMeasure(_Strict):
+    """A metric's value for the judged year against the same unit's value for another year: the
+    previous one (`against: previous_year`) or a named baseline year (`against: 2021`). The rule's
+    target compares the improvement with a margin: current − reference (reference − current when
+    `direction: lower_is_better`, as for a rank: 9th → 8th is one place up) `op` `value`, the
+    margin in the metric's unit (points of a share: `2%`; places of a rank; a number of events).
+    `>` with 0 is "more than", `>=` with 0 "at least as much", `>=` with 2 "up at least 2"."""
+
+    kind: Literal["compare"]
+    metric: MetricName
+    against: Literal["previous_year"] | Annotated[int, Field(ge=1900, le=2100)]
+    direction: Literal["higher_is_better", "lower_is_better"] = "higher_is_better"
+    counted: Text  # taken from the metric unless the rule says its own
+    # Filled from the metric; never written in a plan file (see _with_metric). `events`: an
+    # events count's kinds, by their bare names, as the facts' events name them.
+    numerator: list[str] = Field(min_length=1)
+    denominator: list[str] = Field(default_factory=list)
+    events: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named(cls, data: Any) -> Any:
+        data = _with_metric(data, ("share", "count", "events"))
+        if isinstance(data, dict) and isinstance(data.get("metric"), str):
+            events = list(metric(data["metric"]).events)
+            if data.get("events", events) != events:
+                raise ValueError("`events` comes from the metric; name the metric only")
+            data = {**data, "events": events}
+        return data
+
+    def reference_year(self, year: int) -> int:
+        return year - 1 if self.against == "previous_year" else self.against
+
+
 class DataWindowMeasure(_Strict):
     """The data cut-off window a period's report must cover (from, to), as the plan fixes it."""
 
@@ -280,6 +356,7 @@ Measure = Annotated[
     | ScoreMeasure
     | ScoreSumMeasure
     | BaselineMeasure
+    | CompareMeasure
     | DataWindowMeasure
     | QuantityMeasure
     | RangeMeasure
@@ -335,6 +412,8 @@ class Rule(_Strict):
             raise ValueError(f"a {self.measure.kind} rule needs a `target`")
         if not needs_target and self.target is not None:
             raise ValueError(f"a {self.measure.kind} rule carries its own condition; drop `target`")
+        if isinstance(self.measure, CompareMeasure):
+            self._comparable(self.measure)
         is_ratio = isinstance(self.measure, RangeMeasure)
         if is_ratio != (self.target is not None and self.target.op == "between"):
             raise ValueError("a `ratio` measure goes with a `between` target, and only it")
@@ -342,6 +421,15 @@ class Rule(_Strict):
         if "pass" not in expected or "fail" not in expected:
             raise ValueError("examples need at least one `pass` and one `fail`")
         return self
+
+    def _comparable(self, measure: CompareMeasure) -> None:
+        """A comparison judges whole years, each against an earlier one, on a number target."""
+        if any(period.kind != "year" for period in self.periods):
+            raise ValueError("a compare rule judges whole years: give `periods` as years")
+        if any(measure.reference_year(p.year) >= p.year for p in self.periods):
+            raise ValueError("`against` must name a year before every judged year")
+        if self.target is not None and (self.target.op == "between" or self.target.value < 0):
+            raise ValueError("a compare target is `op` and a margin `value` of 0 or more")
 
 
 class NotCheckable(_Strict):

@@ -11,8 +11,8 @@ import yaml
 
 from cchc.engine.evaluate import available_engines
 from cchc.engine.examples import run_example
+from cchc.reports.catalogue import section_of
 from cchc.rules.catalogue import CatalogueError, load_catalogue, load_plan
-from cchc.rules.describe import section_of
 
 ENGINES = available_engines()
 

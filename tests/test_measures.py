@@ -265,8 +265,8 @@ def test_scores_meet_targets_and_parts_add_up(engine: str) -> None:
 
 
 def test_scores_are_exact_decimals_and_unknown_codes_are_refused(tmp_path) -> None:
-    from cchc.engine.references import check_task_references
     from cchc.facts.load import FactError
+    from cchc.rules.references import check_task_references
 
     facts = facts_from_document(
         {

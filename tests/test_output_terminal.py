@@ -168,3 +168,16 @@ def test_a_broken_pipe_is_a_write_error_not_an_internal_one(tmp_path: Path) -> N
     errors = process.stderr.read()
     assert process.wait(timeout=120) == 2
     assert b"internal error" not in errors and b"Traceback" not in errors
+
+
+def test_the_json_escaper_matches_every_unsafe_character_and_no_other() -> None:
+    """The byte pattern written by hand in reports/json_report.py, against UNSAFE_RANGES."""
+    from cchc.reports.json_report import _RAW_IN_JSON
+    from cchc.reports.terminal import UNSAFE_RANGES
+
+    unsafe = {p for low, high in UNSAFE_RANGES if low >= 0x7F for p in range(low, high + 1)}
+    for point in range(0x7F, 0x3000):
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        encoded = chr(point).encode("utf-8")
+        assert bool(_RAW_IN_JSON.fullmatch(encoded)) == (point in unsafe), hex(point)

@@ -5,7 +5,6 @@ twice is read from one entry."""
 
 from __future__ import annotations
 
-from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -16,10 +15,8 @@ from factsets import a_rule as rule_in
 from cchc.engine.evaluate import Evaluation, available_engines
 from cchc.engine.examples import run_examples
 from cchc.engine.findings import Finding
-from cchc.facts.periods import Period
 from cchc.rules.catalogue import load_catalogue
 from cchc.rules.conditions import compile_condition, fields_of
-from cchc.rules.measures.common import coverage, period_coverage
 from cchc.rules.schema import Rule
 
 ENGINES = available_engines()
@@ -192,22 +189,6 @@ def test_a_deadline_with_nothing_delivered_after_its_date_still_fails(engine: st
     assert status(report_due, [], "2019-04-01", engine, key=("q", "2019-Q1")) == "fail"
     task_due = a_rule(measure={"kind": "task_deadline", "task": "T-1", "due": "2019-01-31"})
     assert status(task_due, [], "2019-02-01", engine) == "fail"
-
-
-def test_the_coverage_helper_unites_adding_figures_and_not_others() -> None:
-    quarters = [Period.parse(p) for p in ("2019-Q1", "2019-Q2", "2019-Q4")]
-    year = Period(2019)
-    assert period_coverage(quarters, year, additive=True).gaps == (
-        (date(2019, 7, 1), date(2019, 9, 30)),
-    )
-    assert period_coverage([*quarters, Period.parse("2019-Q3")], year, additive=True).complete
-    # A share is as of one report: four quarters do not make a year.
-    halves = [Period.parse("2019-H1"), Period.parse("2019-H2")]
-    assert not period_coverage(halves, year, additive=False).complete
-    assert period_coverage([Period.parse("2019-9M"), year], year, additive=False).complete
-    assert coverage([], date(2019, 1, 1), date(2019, 1, 1), additive=False).gaps == (
-        (date(2019, 1, 1), date(2019, 1, 1)),
-    )
 
 
 # ------------------------------------------------------------------ 2. who acted matters

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,11 @@ import pytest
 from pydantic import BaseModel
 
 from cchc.app import choose_plans
-from cchc.engine.caveats import fact_warnings, names_read, plan_choice_warnings
 from cchc.engine.evaluate import evaluate
 from cchc.facts.load import facts_from_document
-from cchc.facts.model import FactSet
+from cchc.facts.tables import FactTables, tables_of
 from cchc.rules.catalogue import Catalogue, Plan
+from cchc.rules.caveats import fact_warnings, names_read, plan_choice_warnings
 from cchc.rules.schema import (
     AppliesTo,
     Citation,
@@ -87,11 +88,11 @@ UNITS = [
 ]
 
 
-def facts(*reports: dict[str, Any], units: list[dict[str, Any]] = UNITS) -> FactSet:
-    return facts_from_document({"units": units, "reports": list(reports)})
+def facts(*reports: dict[str, Any], units: list[dict[str, Any]] = UNITS) -> FactTables:
+    return tables_of(facts_from_document({"units": units, "reports": list(reports)}))
 
 
-def warnings_for(fact_set: FactSet, plans: list[Plan] | None = None) -> list[str]:
+def warnings_for(fact_set: FactTables, plans: list[Plan] | None = None) -> list[str]:
     return fact_warnings(plans or [PLAN], fact_set, AS_OF)
 
 
@@ -236,8 +237,7 @@ def test_an_agency_named_only_as_a_partner_or_population_is_known() -> None:
 
 
 def test_the_loaders_own_warnings_are_listed() -> None:
-    loaded = facts()
-    with_warning = FactSet(loaded.units, loaded.reports, warnings=("report.json: skipped",))
+    with_warning = replace(facts(), warnings=("report.json: skipped",))
     assert warnings_for(with_warning) == ["report.json: skipped"]
 
 
@@ -249,7 +249,7 @@ def test_an_explicit_plan_for_another_jurisdiction_or_year_is_warned_about(
         "units": UNITS,
         "reports": [{"unit": "q", "period": "2024"}],
     }
-    fact_set = facts_from_document(document)
+    fact_set = tables_of(facts_from_document(document))
     choice = choose_plans(catalogue, ["hanoi-cchc-2019", "hanoi-cchc-2019"], fact_set)
     assert [p.id for p in choice.plans] == ["hanoi-cchc-2019"]  # named twice, checked once
     assert len(choice.warnings) == 2

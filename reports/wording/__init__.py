@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cchc.engine.findings import Finding
-from cchc.reports.wording import baseline, counts, deadlines, events, scores, shares
+from cchc.reports.wording import baseline, compare, counts, deadlines, events, scores, shares
 from cchc.reports.wording.catalogues import Language, Wording, language
 from cchc.rules.schema import Rule
 
@@ -24,6 +24,7 @@ FAMILIES: dict[str, Words] = {
     "ratio": shares.word,
     "quantity": counts.word_quantity,
     "change_vs_baseline": baseline.word,
+    "compare": compare.word,
     "event_count": events.word_count,
     "population_share": events.word_population,
     "report_deadline": deadlines.word_delivery,

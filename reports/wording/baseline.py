@@ -28,13 +28,14 @@ def _lacking(measure: BaselineMeasure, finding: Finding, lang: Language) -> Word
             parts.append(lang("baseline.not_covered", period=period, spans=text))
     detail = lang("baseline.uncovered", indicator=measure.indicator, periods=_periods(lang, parts))
     gap = finding.gap
-    gap_text = (
-        lang(
-            "baseline.report", wanted=lang.names(gap["report"]), periods=_periods(lang, gap["for"])
+    gap_text = None
+    if gap:
+        # The periods to report for: the evidence's `for` (the baseline, the judged period or
+        # both); a gap built from the frame names only the judged period.
+        lacking = gap["for"] if isinstance(gap["for"], list) else evidence["for"]
+        gap_text = lang(
+            "baseline.report", wanted=lang.names(gap["report"]), periods=_periods(lang, lacking)
         )
-        if gap
-        else None
-    )
     return Wording(gap=gap_text, detail=detail)
 
 

@@ -66,6 +66,8 @@ def word_delivery(rule: Rule, finding: Finding, lang: Language) -> Wording:
 
 
 def _duty_target(measure: DutyMeasure, lang: Language) -> str:
+    if measure.every == "month":
+        return lang("duty.target_month")
     if measure.due is None:
         return lang("duty.target")
     key = "duty.target_before" if measure.due_is == "before" else "duty.target_on_or_before"

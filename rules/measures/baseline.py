@@ -1,134 +1,219 @@
 """Targets relative to a baseline year: staff cut by 5% against 2021, autonomous units up 20%.
 
 The evidence keeps the two counts (`baseline`, `current`) and the change as `str(Fraction)`
-("3/20" for 15%), exact; the render layer writes it as a percentage."""
+("3/20" for 15%), exact; the render layer writes it as a percentage.
+
+Column-wise over every unit at once: each period's figure is the count of one report per unit
+(the annual one, or while the period runs the latest cumulative one); the change is compared
+with the target by cross-multiplying integers.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from fractions import Fraction
 
-from cchc.facts.model import FactSet, Report
+import polars as pl
+
 from cchc.facts.periods import Period
-from cchc.rules.measures.common import (
-    Coverage,
-    applicable_units,
-    needed_at_least,
-    period_closed,
-    period_coverage,
-    reported,
-    sign,
-    spans,
-    year_report,
-)
-from cchc.rules.measures.observation import Observation
+from cchc.facts.tables import FactTables
+from cchc.rules.measures.columns import SPANS, finish, gaps_around, units_of
+from cchc.rules.measures.quantity import covers, latest_report, speaking_reports
 from cchc.rules.schema import BaselineMeasure, Rule
 
+VALUES = {"vs_target": pl.Int64}
+EVIDENCE = {
+    "baseline": pl.Int64,  # the count for the baseline period, when known
+    "current": pl.Int64,  # …and for the judged one
+    "change": pl.Utf8,  # (current − baseline) / baseline, or its opposite, as str(Fraction)
+    "wanted": pl.List(pl.Utf8),  # the count no report gives for the periods in `for`
+    "for": pl.List(pl.Utf8),  # the periods lacking, the baseline first
+    "uncovered": SPANS,  # every span no report covers, the baseline's first
+    "uncovered_baseline": SPANS,  # …those of the baseline period, when it lacks
+    "uncovered_current": SPANS,  # …those of the judged period, when it lacks
+    # Never set: the engine's gap of a row not measured reads them (rules/measures.with_gaps).
+    "absent": pl.List(pl.Utf8),
+    "report": pl.Utf8,
+}
+_NO_SPANS = pl.lit([], SPANS)
 
-def _figure(
-    reports: list[Report], period: Period, ref: str, as_of: date
-) -> tuple[int | None, Coverage]:
-    """A count for a period: the annual figure, or while the period runs, the latest cumulative
-    one. A report ending before a period that is over cannot give it; the coverage then says
-    which part of the period no report covers."""
-    chosen = year_report(reports, period.year, [ref])
-    cover = period_coverage([chosen.period] if chosen else [], period, additive=False)
-    if chosen is None or (not cover.complete and period_closed(period, as_of)):
-        return None, cover
-    return reported(chosen, ref) or 0, cover
+
+def _periods(periods: list[Period]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "period": [str(p) for p in periods],
+            "start": [p.start for p in periods],
+            "end": [p.end for p in periods],
+            "year": [p.year for p in periods],
+        },
+        schema={"period": pl.Utf8, "start": pl.Date, "end": pl.Date, "year": pl.Int32},
+    )
 
 
-def observe(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
+def _figures(
+    units: pl.DataFrame, latest: pl.DataFrame, periods: list[Period], as_of: date
+) -> pl.DataFrame:
+    """Per unit and period, the count for the period (`figure`, null when no report gives it)
+    and the spans of the period no report covers (`spans`): the annual figure, or while the
+    period runs (end ≥ as_of), the latest cumulative one. A report ending before a period that
+    is over cannot give it; one outside the period covers none of it."""
+    rows = units.join(_periods(periods), how="cross").join(latest, on=["unit", "year"], how="left")
+    overlaps = (pl.col("best_start") <= pl.col("end")) & (pl.col("best_end") >= pl.col("start"))
+    rows = rows.with_columns(
+        pl.when(overlaps).then(pl.col("best_start")).alias("cover_start"),
+        pl.when(overlaps).then(pl.col("best_end")).alias("cover_end"),
+    )
+    running = pl.col("end") >= as_of  # not closed: written column-first (columns.closed)
+    known = pl.col("best_start").is_not_null() & (covers("cover_start", "cover_end") | running)
+    return rows.select(
+        "unit",
+        "period",
+        "start",
+        "end",
+        pl.when(known).then(pl.col("value")).alias("figure"),
+        gaps_around("cover_start", "cover_end").alias("spans"),
+    )
+
+
+def observe(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFrame:
     measure = rule.measure
     assert isinstance(measure, BaselineMeasure) and rule.target is not None
-    target = rule.target.value
-    assert target is not None
-    ref = measure.indicator
-    for unit in applicable_units(rule.applies_to, facts):
-        reports = facts.reports_of(unit.id)
-        # The baseline period is always judged as over: it is the past the target refers to.
-        base, base_cover = _figure(reports, measure.baseline, ref, date.max)
-        for period in rule.periods:
-            closed = period_closed(period, as_of)
-            now, now_cover = _figure(reports, period, ref, as_of)
-            if base is None or now is None:
-                yield _lacking(
-                    rule, measure, unit.id, period, closed, base, base_cover, now, now_cover
-                )
-                continue
-            evidence = {"baseline": base, "current": now}
-            if base == 0:
-                yield Observation(
-                    rule.id,
-                    unit.id,
-                    str(period),
-                    "not_applicable",
-                    closed,
-                    evidence=evidence,
-                    reason="zero_baseline",
-                )
-                continue
-            change = Fraction(base - now if measure.direction == "decrease" else now - base, base)
-            yield Observation(
-                rule.id,
-                unit.id,
-                str(period),
-                "measured",
-                closed,
-                {"vs_target": sign(change, target)},
-                {**evidence, "change": str(change)},
-            )
+    units = units_of(tables, rule.applies_to).select("unit")
+    latest = latest_report(speaking_reports(tables, units, measure.indicator))
+    # The baseline period is always judged as over: it is the past the target refers to.
+    base = _figures(units, latest, [measure.baseline], date.max).select(
+        "unit", pl.col("figure").alias("base"), pl.col("spans").alias("base_spans")
+    )
+    rows = _figures(units, latest, list(rule.periods), as_of).join(
+        base, on="unit", how="left", maintain_order="left"
+    )
+    rows = rows.with_columns((pl.col("end") < as_of).alias("closed"))
+    lacking = pl.col("base").is_null() | pl.col("figure").is_null()
+    zero = pl.col("base") == 0
+    return finish(
+        pl.concat(
+            [
+                _measured(rule, measure, rows.filter(~lacking & ~zero)),
+                _zero(rows.filter(~lacking & zero)),
+                _lacking(measure, rows.filter(lacking)),
+            ],
+            how="diagonal_relaxed",
+        ),
+        VALUES,
+        EVIDENCE,
+    )
 
 
-def _lacking(
-    rule: Rule,
-    measure: BaselineMeasure,
-    unit_id: str,
-    period: Period,
-    closed: bool,
-    base: int | None,
-    base_cover: Coverage,
-    now: int | None,
-    now_cover: Coverage,
-) -> Observation:
+def _zero(rows: pl.DataFrame) -> pl.DataFrame:
+    """A baseline of 0: no change can be a share of it."""
+    return rows.select(
+        "unit",
+        "period",
+        "start",
+        "end",
+        pl.lit("not_applicable").alias("state"),
+        "closed",
+        pl.lit("zero_baseline").alias("reason"),
+        pl.col("base").alias("e.baseline"),
+        pl.col("figure").alias("e.current"),
+    )
+
+
+def _measured(rule: Rule, measure: BaselineMeasure, rows: pl.DataFrame) -> pl.DataFrame:
+    """The change (`moved` / base), compared with the target p/q exactly: sign(moved·q − p·base)
+    in 128 bits, times the sign of the base (never negative, but only the input layer says so)."""
+    assert rule.target is not None and rule.target.value is not None
+    p, q = rule.target.value.numerator, rule.target.value.denominator
+    base, now = pl.col("base"), pl.col("figure")
+    moved = base - now if measure.direction == "decrease" else now - base
+    rows = rows.with_columns(moved.alias("moved"))
+    wide = pl.col("moved").cast(pl.Int128) * q - pl.col("base").cast(pl.Int128) * p
+    vs_target = (wide.sign() * pl.col("base").sign()).cast(pl.Int64)
+    return _with_change(rows).select(
+        "unit",
+        "period",
+        "start",
+        "end",
+        pl.lit("measured").alias("state"),
+        "closed",
+        vs_target.alias("vs_target"),
+        pl.col("base").alias("e.baseline"),
+        pl.col("figure").alias("e.current"),
+        pl.col("change").alias("e.change"),
+    )
+
+
+def _with_change(rows: pl.DataFrame) -> pl.DataFrame:
+    """`change`: moved / base in lowest terms, as str(Fraction) writes it ("3/20", "-1/8",
+    "2", "0"). The greatest common divisor by Euclid's algorithm, a step over every row at a
+    time, until no remainder is left: at most a few dozen steps for counts below 10^12."""
+    a, b = pl.col("gcd"), pl.col("rest")
+    rows = rows.with_columns(pl.col("moved").abs().alias("gcd"), pl.col("base").abs().alias("rest"))
+    while rows.height and rows["rest"].max() != 0:  # type: ignore[operator]
+        step = pl.when(b != 0)
+        rows = rows.with_columns(
+            step.then(b).otherwise(a).alias("gcd"), step.then(a % b).alias("rest")
+        )
+        rows = rows.with_columns(pl.col("rest").fill_null(0))
+    sign = pl.col("base").sign()
+    numerator = (pl.col("moved") // pl.col("gcd")) * sign
+    denominator = pl.col("base").abs() // pl.col("gcd")
+    text = (
+        pl.when(denominator == 1)
+        .then(numerator.cast(pl.Utf8))
+        .otherwise(pl.concat_str(numerator.cast(pl.Utf8), pl.lit("/"), denominator.cast(pl.Utf8)))
+    )
+    return rows.with_columns(text.alias("change"))
+
+
+def _lacking(measure: BaselineMeasure, rows: pl.DataFrame) -> pl.DataFrame:
     """No report gives the count for the baseline period, the judged one, or both. `for` lists
     the periods lacking (the baseline first); `uncovered` all the spans no report covers, and
     `uncovered_baseline` / `uncovered_current` those of each period lacking; the count known
     for the other period, if any, is kept."""
-    lacking = [
-        (name, label, cover, value)
-        for name, label, cover, value in (
-            ("baseline", str(measure.baseline), base_cover, base),
-            ("current", str(period), now_cover, now),
+    base_lacks, now_lacks = pl.col("base").is_null(), pl.col("figure").is_null()
+    base_spans = pl.when(base_lacks).then(pl.col("base_spans"))
+    now_spans = pl.when(now_lacks).then(pl.col("spans"))
+    return rows.select(
+        "unit",
+        "period",
+        "start",
+        "end",
+        pl.lit("no_data").alias("state"),
+        "closed",
+        pl.lit("uncovered").alias("reason"),
+        pl.lit([measure.indicator], pl.List(pl.Utf8)).alias("e.wanted"),
+        pl.concat_list(
+            [
+                pl.when(base_lacks).then(pl.lit(str(measure.baseline))),
+                pl.when(now_lacks).then(pl.col("period")),
+            ]
         )
-        if value is None
-    ]
-    evidence: dict = {
-        "wanted": [measure.indicator],
-        "for": [label for _, label, _, _ in lacking],
-        "uncovered": [span for _, _, cover, _ in lacking for span in spans(cover)],
-    }
-    evidence.update({f"uncovered_{name}": spans(cover) for name, _, cover, _ in lacking})
-    evidence.update(
-        {name: value for name, value in (("baseline", base), ("current", now)) if value is not None}
-    )
-    return Observation(
-        rule.id, unit_id, str(period), "no_data", closed, evidence=evidence, reason="uncovered"
+        .list.drop_nulls()
+        .alias("e.for"),
+        pl.concat_list([base_spans.fill_null(_NO_SPANS), now_spans.fill_null(_NO_SPANS)]).alias(
+            "e.uncovered"
+        ),
+        base_spans.alias("e.uncovered_baseline"),
+        now_spans.alias("e.uncovered_current"),
+        pl.col("base").alias("e.baseline"),
+        pl.col("figure").alias("e.current"),
     )
 
 
-def gap(rule: Rule, observation: Observation) -> dict[str, int]:
+def gap(rule: Rule) -> dict[str, pl.Expr]:
     """How much further the count must move, and the count it must reach (`goal`), if the
-    baseline stays as reported. Called only for a change the engine found unmet."""
+    baseline stays as reported. Evaluated only on changes the engine found unmet."""
     measure = rule.measure
     assert isinstance(measure, BaselineMeasure)
     assert rule.target is not None and rule.target.value is not None
-    base = int(observation.evidence["baseline"])  # type: ignore[arg-type]
-    now = int(observation.evidence["current"])  # type: ignore[arg-type]
-    needed_change = needed_at_least(rule.target.value, base, strict=rule.target.op == ">")
+    p, q = rule.target.value.numerator, rule.target.value.denominator
+    base, now = pl.col("e.baseline"), pl.col("e.current")
+    scaled = base.cast(pl.Int128) * p
+    # The smallest change n with n / base ≥ p/q (> when strict): common.needed_at_least.
+    needed = (scaled // q + 1) if rule.target.op == ">" else (scaled + (q - 1)) // q
+    needed = needed.cast(pl.Int64)
     if measure.direction == "decrease":
-        goal = base - needed_change
+        goal = base - needed
         return {"more": now - goal, "goal": goal}
-    goal = base + needed_change
+    goal = base + needed
     return {"more": goal - now, "goal": goal}

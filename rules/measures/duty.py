@@ -1,29 +1,35 @@
-"""Yes/no duties the plan sets without a number: a plan issued, ISO applied; by a date if given."""
+"""Yes/no duties the plan sets without a number: a plan issued, ISO applied; by a date if given.
+
+Column-wise over every unit at once: each unit × judged period is joined with the latest report
+in the period that speaks of the duty; what that report says decides, or says why it cannot.
+
+A duty done again each month ("hàng tháng", `every: month`) is judged month by month: one finding
+per month of each judged period, on the most specific report covering that month (a month's own
+report before a quarter's); a word "done" dated in another month says nothing of this one.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
-from cchc.facts.model import DutyReport, FactSet
-from cchc.facts.periods import Period
-from cchc.rules.measures.common import applicable_units, coverage, period_closed, spans
-from cchc.rules.measures.observation import Evidence, Observation
+import polars as pl
+
+from cchc.facts.periods import Period, months_of
+from cchc.facts.tables import FactTables
+from cchc.rules.measures.columns import SPANS, finish, span, units_of
 from cchc.rules.schema import DutyMeasure, Rule
 
-
-def _latest_word(
-    facts: FactSet, unit_id: str, period: Period, duty: str, as_of: date
-) -> tuple[Period, DutyReport] | None:
-    """The latest report in the period that speaks of the duty says where it stands."""
-    said = [
-        (report.period, word)
-        for report in facts.reports_of(unit_id)
-        if report.period.overlaps(period)
-        and (word := report.duties.get(duty)) is not None
-        and (word.date is None or word.date <= as_of)
-    ]
-    return max(said, key=lambda item: (item[0].end, item[0].end - item[0].start), default=None)
+EVIDENCE = {
+    "done": pl.Boolean,  # what the latest report says…
+    "date": pl.Date,  # …the day done, if given…
+    "report": pl.Utf8,  # …that report's period…
+    "note": pl.Utf8,  # …and its own words
+    "days_vs_due": pl.Int64,  # with a deadline: the days from it to the day done
+    "wanted": pl.List(pl.Utf8),  # not decidable: the duty to report on…
+    "judged_on": pl.Date,  # …as of the day judged, when the latest word is "not done"
+    "uncovered": SPANS,  # …and the days no report speaks of
+    "absent": pl.List(pl.Utf8),  # read by the engine's reporting gap (with_gaps): always null
+}
 
 
 def _last_on_time_day(measure: DutyMeasure, period: Period) -> date:
@@ -34,114 +40,191 @@ def _last_on_time_day(measure: DutyMeasure, period: Period) -> date:
     return measure.due - timedelta(days=1) if measure.due_is == "before" else measure.due
 
 
-def observe(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
+def _closed(measure: DutyMeasure, period: Period, as_of: date) -> bool:
+    if measure.due is None:
+        return as_of > period.end
+    return as_of >= measure.due if measure.due_is == "before" else as_of > measure.due
+
+
+def _latest_words(tables: FactTables, judged: pl.DataFrame, duty: str, as_of: date) -> pl.DataFrame:
+    """Per unit and judged period, the latest report in the period that speaks of the duty (a
+    word dated after the evaluation date is not known yet): the one ending last, then the
+    longest. Its period, end, and what it says."""
+    words = tables.duties.filter(
+        (pl.col("duty") == duty) & (pl.col("date").is_null() | (pl.col("date") <= as_of))
+    ).select(
+        "unit",
+        pl.col("period").alias("source"),
+        pl.col("start").alias("source_start"),
+        pl.col("end").alias("source_end"),
+        "done",
+        "date",
+        "note",
+    )
+    overlapping = (pl.col("source_start") <= pl.col("end")) & (
+        pl.col("start") <= pl.col("source_end")
+    )
+    return (
+        judged.select("unit", "period", "start", "end")
+        .join(words, on="unit", how="inner")
+        .filter(overlapping)
+        .sort(
+            [pl.col("source_end"), pl.col("source_end") - pl.col("source_start")],
+            descending=True,
+        )
+        .group_by(["unit", "period"], maintain_order=True)
+        .first()
+        .select("unit", "period", "source", "source_end", "done", "date", "note")
+    )
+
+
+def _monthly_words(
+    tables: FactTables, judged: pl.DataFrame, duty: str, as_of: date
+) -> pl.DataFrame:
+    """Per unit and judged month, the report covering the month that speaks of the duty most
+    specifically: the shortest (a month's own report), then the one ending last. A word dated
+    after the evaluation date is not known yet; a "done" dated outside the month is another
+    month's."""
+    words = tables.duties.filter(
+        (pl.col("duty") == duty) & (pl.col("date").is_null() | (pl.col("date") <= as_of))
+    ).select(
+        "unit",
+        pl.col("period").alias("source"),
+        pl.col("start").alias("source_start"),
+        pl.col("end").alias("source_end"),
+        "done",
+        "date",
+        "note",
+    )
+    covering = (pl.col("source_start") <= pl.col("start")) & (pl.col("source_end") >= pl.col("end"))
+    elsewhere = (
+        pl.col("done")
+        & pl.col("date").is_not_null()
+        & ((pl.col("date") < pl.col("start")) | (pl.col("date") > pl.col("end")))
+    )
+    return (
+        judged.select("unit", "period", "start", "end")
+        .join(words, on="unit", how="inner")
+        .filter(covering & ~elsewhere)
+        .sort(
+            [pl.col("source_end") - pl.col("source_start"), pl.col("source_end")],
+            descending=[False, True],
+        )
+        .group_by(["unit", "period"], maintain_order=True)
+        .first()
+        .select("unit", "period", "source", "source_end", "done", "date", "note")
+    )
+
+
+def judged_periods(rule: Rule) -> list[Period]:
+    """The periods a duty is judged over: the rule's, or with `every: month` each of their
+    months, once each, in order."""
     measure = rule.measure
     assert isinstance(measure, DutyMeasure)
-    for unit in applicable_units(rule.applies_to, facts):
-        for period in rule.periods:
-            yield _judge(rule, measure, facts, unit.id, period, as_of)
+    if measure.every != "month":
+        return list(rule.periods)
+    return list(dict.fromkeys(month for period in rule.periods for month in months_of(period)))
 
 
-def _judge(
-    rule: Rule, measure: DutyMeasure, facts: FactSet, unit_id: str, period: Period, as_of: date
-) -> Observation:
-    strict = measure.due_is == "before"
-    due = measure.due or period.end
-    closed = (
-        (as_of >= due if strict else as_of > due) if measure.due else period_closed(period, as_of)
+def observe(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFrame:
+    measure = rule.measure
+    assert isinstance(measure, DutyMeasure)
+    judged_over = judged_periods(rule)
+    periods = pl.DataFrame(
+        {
+            "period": [str(period) for period in judged_over],
+            "start": [period.start for period in judged_over],
+            "end": [period.end for period in judged_over],
+            "judged_due": [measure.due or period.end for period in judged_over],
+            "closed": [_closed(measure, period, as_of) for period in judged_over],
+            "judged_on": [_last_on_time_day(measure, period) for period in judged_over],
+        },
+        schema={
+            "period": pl.Utf8,
+            "start": pl.Date,
+            "end": pl.Date,
+            "judged_due": pl.Date,
+            "closed": pl.Boolean,
+            "judged_on": pl.Date,
+        },
     )
-    latest = _latest_word(facts, unit_id, period, measure.duty, as_of)
-    lacking = _lacking(rule, measure, unit_id, period, closed, latest)
-    if lacking is not None:
-        return lacking
-    assert latest is not None
-    source, word = latest
-    return _observation(rule, measure, unit_id, period, closed, source, word, due)
+    judged = units_of(tables, rule.applies_to).select("unit").join(periods, how="cross")
+    words = _monthly_words if measure.every == "month" else _latest_words
+    rows = judged.join(
+        words(tables, judged, measure.duty, as_of), on=["unit", "period"], how="left"
+    )
+    return finish(_judge(rows, measure), _values(measure), EVIDENCE)
 
 
-def _lacking(
-    rule: Rule,
-    measure: DutyMeasure,
-    unit_id: str,
-    period: Period,
-    closed: bool,
-    latest: tuple[Period, DutyReport] | None,
-) -> Observation | None:
-    """Why the reports cannot decide the duty, with what to report; None when they can."""
-    duty = measure.duty
-    if latest is None:
-        # No report in the period speaks of the duty: the whole period is uncovered.
-        cover = coverage([], period.start, period.end, additive=False)
-        evidence = {"wanted": [duty], "uncovered": spans(cover)}
-        return Observation(
-            rule.id,
-            unit_id,
-            str(period),
-            "no_data",
-            closed,
-            evidence=evidence,
-            reason="uncovered",
-        )
-    source, word = latest
-    if measure.due is not None and word.done and word.date is None:
-        evidence = {"wanted": [duty], "report": str(source), "done": True}
-        return Observation(
-            rule.id, unit_id, str(period), "no_data", closed, evidence=evidence, reason="undated"
-        )
-    judged_on = _last_on_time_day(measure, period)
+def _values(measure: DutyMeasure) -> dict[str, pl.DataType]:
+    if measure.due is None:
+        return {"done": pl.Boolean}
+    return {"done": pl.Boolean, "days_vs_due": pl.Int64}
+
+
+def _judge(rows: pl.DataFrame, measure: DutyMeasure) -> pl.DataFrame:
+    """What the latest report says: done (on a date, if given) or not, and the report's own
+    words; with a deadline, the days from it to the day done (0 when not done). Or why the
+    reports cannot decide the duty, with what to report."""
+    done = pl.col("done")
+    # No report in the period speaks of the duty: the whole period is uncovered.
+    silent = pl.col("source").is_null()
+    # Done, with a deadline, but not when.
+    undated = done & pl.col("date").is_null() if measure.due is not None else pl.lit(False)
     # A duty once done stays done, so "not done" as of a report's end speaks of every day up to
     # that end; of a later day it says nothing: it may have been done since.
-    cover = coverage([(date.min, source.end)], judged_on, judged_on, additive=False)
-    if not word.done and not cover.complete:
-        evidence = {
-            "wanted": [duty],
-            "report": str(source),
-            "done": False,
-            "judged_on": judged_on.isoformat(),
-            "uncovered": spans(cover),
-        }
-        return Observation(
-            rule.id,
-            unit_id,
-            str(period),
-            "no_data",
-            closed,
-            evidence=evidence,
-            reason="not_done_since",
-        )
-    return None
-
-
-def _observation(
-    rule: Rule,
-    measure: DutyMeasure,
-    unit_id: str,
-    period: Period,
-    closed: bool,
-    source: Period,
-    word: DutyReport,
-    due: date,
-) -> Observation:
-    """What the latest report says: done (on a date, if given) or not, and the report's own
-    words. With a deadline, the days from it to the day done (0 when not done)."""
-    values: dict[str, int | bool] = {"done": word.done}
-    evidence: Evidence = {
-        "done": word.done,
-        "date": word.date.isoformat() if word.date else None,
-        "report": str(source),
-        "note": word.evidence,
-    }
+    since = ~done & (pl.col("source_end") < pl.col("judged_on"))
+    reason = (
+        pl.when(silent)
+        .then(pl.lit("uncovered"))
+        .when(undated)
+        .then(pl.lit("undated"))
+        .when(since)
+        .then(pl.lit("not_done_since"))
+    )
+    framed = rows.with_columns(reason.alias("reason"))
+    lacking = pl.col("reason").is_not_null()
+    measured = ~lacking
+    uncovered = (
+        pl.when(pl.col("reason") == "uncovered")
+        .then(pl.concat_list([span(pl.col("start"), pl.col("end"))]))
+        .when(pl.col("reason") == "not_done_since")
+        .then(pl.concat_list([span(pl.col("judged_on"), pl.col("judged_on"))]))
+    )
+    columns = [
+        pl.when(measured).then(pl.lit("measured")).otherwise(pl.lit("no_data")).alias("state"),
+        pl.when(measured).then(pl.col("judged_due")).alias("due"),
+        pl.when(measured).then(done).alias("done"),
+        pl.when(lacking).then(pl.lit([measure.duty], pl.List(pl.Utf8))).alias("e.wanted"),
+        uncovered.alias("e.uncovered"),
+        pl.when(pl.col("reason") == "not_done_since")
+        .then(pl.col("judged_on"))
+        .alias("e.judged_on"),
+        pl.col("source").alias("e.report"),
+        done.alias("e.done"),
+        pl.when(measured).then(pl.col("date")).alias("e.date"),
+        pl.when(measured).then(pl.col("note")).alias("e.note"),
+    ]
     if measure.due is not None:
-        days = (word.date - measure.due).days if word.done and word.date else 0
-        values["days_vs_due"] = days
-        evidence["days_vs_due"] = days
-    return Observation(rule.id, unit_id, str(period), "measured", closed, values, evidence, due=due)
+        days = (
+            pl.when(done & pl.col("date").is_not_null())
+            .then((pl.col("date") - pl.lit(measure.due)).dt.total_days().cast(pl.Int64))
+            .otherwise(pl.lit(0, pl.Int64))
+        )
+        columns += [
+            pl.when(measured).then(days).alias("days_vs_due"),
+            pl.when(measured).then(days).alias("e.days_vs_due"),
+        ]
+    return framed.with_columns(columns)
 
 
-def gap(rule: Rule, observation: Observation) -> dict[str, int | str]:
+def gap(rule: Rule) -> dict[str, pl.Expr]:
     """What a duty found unmet lacks: not done, to be done by its due date (the period's end
     without one); done, the days after the due date it was done (0: on a "before" date)."""
-    if not observation.values["done"]:
-        assert observation.due is not None
-        return {"by": observation.due.isoformat()}
-    return {"days_late": int(observation.values["days_vs_due"])}
+    measure = rule.measure
+    assert isinstance(measure, DutyMeasure)
+    done = pl.col("done")
+    gaps = {"by": pl.when(~done).then(pl.col("due"))}
+    if measure.due is not None:
+        gaps["days_late"] = pl.when(done).then(pl.col("days_vs_due"))
+    return gaps

@@ -3,66 +3,171 @@
 An event is its actor's: `by` when the report names who carried it out, else the unit whose
 report carries it. The same event repeated in cumulative reports (Q1, 6 months…) counts once:
 events are told apart by kind, date, subject and actor, never by the note.
+
+Column-wise over every unit at once: the distinct events are joined to the judged periods and
+to the units whose events count, the coverage of each period by the reports that speak of events
+is one sweep over the reports' spans, and every comparison with the target is in integers.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
-from typing import Any, NamedTuple
 
-from cchc.facts.model import FactSet, Report, Unit
-from cchc.facts.periods import Period
-from cchc.rules.measures.common import (
-    Coverage,
-    applicable_units,
-    needed_at_least,
-    period_closed,
-    period_coverage,
-    sign,
-    uncovered,
-)
-from cchc.rules.measures.observation import Observation
-from cchc.rules.schema import EventCountMeasure, PopulationShareMeasure, Rule
+import polars as pl
 
+from cchc.facts.tables import FactTables
+from cchc.rules.measures.columns import SPANS, closed, finish, span
+from cchc.rules.schema import AppliesTo, EventCountMeasure, PopulationShareMeasure, Rule
 
-class Acted(NamedTuple):
-    """One event as counted: what, when, of whom, by whom."""
-
-    kind: str
-    date: date
-    inspected: str | None
-    actor: str
-
-
-def acted_events(facts: FactSet, kind: str, as_of: date) -> dict[str, set[Acted]]:
-    """Distinct events of a kind known as of the date, by actor."""
-    by_actor: dict[str, set[Acted]] = {}
-    for report, event in facts.all_events():
-        if event.kind == kind and event.date <= as_of:
-            actor = event.by or report.unit
-            by_actor.setdefault(actor, set()).add(Acted(kind, event.date, event.inspected, actor))
-    return by_actor
+KEY = ["owner", "period"]  # a judged unit and period
+ONE_DAY = timedelta(days=1)
+FIGURES = {
+    "wanted": pl.List(pl.Utf8),  # the events no report covering `uncovered` speaks of
+    "uncovered": SPANS,
+    "additive": pl.Boolean,  # events add up across reports: the uncovered spans' reports
+    "more": pl.Int64,  # …and the events still to hold, whatever those reports say
+    "by": pl.Date,
+}
+COUNT_EVIDENCE = {"count": pl.Int64, "dates": pl.List(pl.Utf8), **FIGURES}
+POPULATION_EVIDENCE = {
+    "inspected": pl.Int64,
+    "population": pl.Int64,
+    "units": pl.List(pl.Utf8),
+    **FIGURES,
+}
+VALUES = {"vs_target": pl.Int64}
 
 
-def event_coverage(reports: Iterable[Report], period: Period) -> Coverage:
-    """Events add up across reports, so the reports that speak of events at all (`events` given,
-    even empty) cover the period together. A report that says nothing of events covers nothing:
-    absent is not zero."""
-    return period_coverage([r.period for r in reports if r.events is not None], period, True)
+def _matching(tables: FactTables, applies_to: AppliesTo) -> pl.DataFrame:
+    """The registered units matching a kind or agency: `id` and `parent`."""
+    matches = pl.col("kind").is_in(list(applies_to.kinds)) | pl.col("agency").is_in(
+        list(applies_to.agencies)
+    )
+    return tables.units.filter(matches.fill_null(False)).select("id", "parent")
 
 
-def observe_count(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
-    measure = rule.measure
-    assert isinstance(measure, EventCountMeasure)
-    by_actor = acted_events(facts, measure.event, as_of)
-    for unit in applicable_units(rule.applies_to, facts):
-        for period in rule.periods:
-            dates = sorted(e.date for e in by_actor.get(unit.id, ()) if period.contains(e.date))
-            cover = event_coverage(facts.reports_of(unit.id), period)
-            yield _count(rule, measure, unit.id, period, dates, cover, as_of)
+def _periods(rule: Rule) -> pl.DataFrame:
+    """The judged periods with their first and last day."""
+    periods = list(dict.fromkeys(rule.periods))
+    return pl.DataFrame(
+        {
+            "period": [str(p) for p in periods],
+            "start": [p.start for p in periods],
+            "end": [p.end for p in periods],
+        },
+        schema={"period": pl.Utf8, "start": pl.Date, "end": pl.Date},
+    )
+
+
+def _acted(tables: FactTables, kind: str, as_of: date) -> pl.DataFrame:
+    """Distinct events of a kind known as of the date: `actor`, `date`, `inspected`."""
+    return (
+        tables.events.filter((pl.col("kind") == kind) & (pl.col("date") <= as_of))
+        .select("actor", "date", "inspected")
+        .unique()
+    )
+
+
+def _in_periods(events: pl.DataFrame, periods: pl.DataFrame) -> pl.DataFrame:
+    """Each event with every judged period its date falls in."""
+    return events.join(periods.select("period", "start", "end"), how="cross").filter(
+        (pl.col("date") >= pl.col("start")) & (pl.col("date") <= pl.col("end"))
+    )
+
+
+def _coverage(grid: pl.DataFrame, spoken: pl.DataFrame) -> pl.DataFrame:
+    """Per judged owner and period (`grid`: owner, period, start, end), the spans no report
+    speaking of events (`spoken`: owner, first, last) covers, as `gaps` (null: none).
+
+    Events add up across reports, so the reports cover the period together: one sweep over the
+    spans in order, each gap lying between the furthest day reached so far and the next span
+    (rules/measures/common.coverage, additive). The furthest day reached is a running maximum
+    over all rows at once: each row's day is offset by its judged row's number, so that no
+    judged row reaches into the next."""
+    grid = grid.with_row_index("row")
+    spans = (
+        grid.select("row", "owner", "start", "end")
+        .join(spoken, on="owner", how="inner")
+        .filter((pl.col("first") <= pl.col("end")) & (pl.col("last") >= pl.col("start")))
+        .sort("row", "first", "last")
+    )
+    row = pl.col("row").cast(pl.Int64) * _OFFSET
+    reached = (row + _day(pl.col("last") + ONE_DAY)).cum_max().shift(1)
+    same = pl.col("row").shift(1) == pl.col("row")
+    reach = pl.when(same).then(reached - row).cast(pl.Int32).cast(pl.Date)
+    cursor = pl.max_horizontal(pl.col("start"), reach)
+    inner = (
+        spans.with_columns(cursor.alias("a"))
+        .filter(pl.col("first") > pl.col("a"))
+        .select("row", "a", (pl.col("first") - ONE_DAY).alias("b"))
+    )
+    tail = (
+        spans.group_by("row")
+        .agg(pl.col("start").first(), pl.col("end").first(), pl.col("last").max() + ONE_DAY)
+        .with_columns(pl.max_horizontal(pl.col("start"), pl.col("last")).alias("a"))
+        .filter(pl.col("a") <= pl.col("end"))
+        .select("row", "a", pl.col("end").alias("b"))
+    )
+    silent = grid.join(spans.select("row"), on="row", how="anti").select(
+        "row", pl.col("start").alias("a"), pl.col("end").alias("b")
+    )
+    gaps = (
+        pl.concat([inner, tail, silent])
+        .sort("row", "a")
+        .group_by("row", maintain_order=True)
+        .agg(span(pl.col("a"), pl.col("b")).alias("gaps"))
+    )
+    return grid.join(gaps, on="row", how="left").drop("row")
+
+
+_OFFSET = 1 << 32  # wider than the whole range of day numbers (Int32)
+
+
+def _day(expr: pl.Expr) -> pl.Expr:
+    """A date as its day number (days since 1970-01-01)."""
+    return expr.cast(pl.Int32).cast(pl.Int64)
+
+
+def _spoken(tables: FactTables) -> pl.DataFrame:
+    """The spans of the reports that speak of events at all (`events` given, even empty): a
+    report that says nothing of events covers nothing, absent is not zero."""
+    return tables.reports.filter(pl.col("events_given")).select(
+        pl.col("unit").alias("actor"),
+        pl.col("start").alias("first"),
+        pl.col("end").alias("last"),
+    )
+
+
+def _sign(numerator: pl.Expr, denominator: pl.Expr | int, target: Fraction) -> pl.Expr:
+    """sign(numerator / denominator − target), exactly, in 128 bits."""
+    p, q = target.numerator, target.denominator
+    denominator = pl.lit(denominator) if isinstance(denominator, int) else denominator
+    difference = numerator.cast(pl.Int128) * q - denominator.cast(pl.Int128) * p
+    return difference.sign().cast(pl.Int64)
+
+
+def _judged(
+    frame: pl.DataFrame, short: pl.Expr, more: pl.Expr, vs_target: pl.Expr, event: str, as_of: date
+) -> pl.DataFrame:
+    """Counted when the owner's reports cover the period, or when the events known already meet
+    the target (more reports can only add events); otherwise not enough data, with the events
+    still to hold whatever the missing reports say (`more`, `by`)."""
+    lacking = short & pl.col("gaps").is_not_null()
+    return frame.with_columns(
+        pl.col("owner").alias("unit"),
+        pl.when(lacking).then(pl.lit("no_data")).otherwise(pl.lit("measured")).alias("state"),
+        closed(as_of).alias("closed"),
+        pl.when(lacking).then(pl.lit("uncovered")).alias("reason"),
+        pl.col("end").alias("due"),
+        pl.when(~lacking).then(vs_target).alias("vs_target"),
+        pl.when(lacking).then(pl.lit([f"events.{event}"], pl.List(pl.Utf8))).alias("e.wanted"),
+        pl.when(lacking).then(pl.col("gaps")).alias("e.uncovered"),
+        pl.when(lacking).then(pl.lit(True)).alias("e.additive"),
+        pl.when(lacking).then(more).alias("e.more"),
+        pl.when(lacking).then(pl.col("end")).alias("e.by"),
+    )
 
 
 def _needed(rule: Rule) -> int:
@@ -72,160 +177,163 @@ def _needed(rule: Rule) -> int:
     return math.floor(target) + 1 if rule.target.op == ">" else math.ceil(target)
 
 
-def _count(
-    rule: Rule,
-    measure: EventCountMeasure,
-    unit_id: str,
-    period: Period,
-    dates: list[date],
-    cover: Coverage,
-    as_of: date,
-) -> Observation:
-    """Counted when the unit's reports cover the period, or when the events known already meet
-    the target (more reports can only add events); otherwise not enough data, with the events
-    still to hold whatever the missing reports say (`more`, `by`)."""
+def observe_count(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFrame:
+    """Each unit's distinct events of the kind in each judged period (`count`, `dates`)."""
+    measure = rule.measure
+    assert isinstance(measure, EventCountMeasure)
     assert rule.target is not None and rule.target.value is not None
-    count = len(dates)
-    need = _needed(rule)
-    closed = period_closed(period, as_of)
-    held = [d.isoformat() for d in dates]
-    if count < need and not cover.complete:
-        return uncovered(
-            rule,
-            unit_id,
-            period,
-            closed,
-            [f"events.{measure.event}"],
-            cover,
-            period.end,
-            additive=True,
-            count=count,
-            dates=held,
-            more=need - count,
-            by=period.end,
+    periods = _periods(rule)
+    owners = _matching(tables, rule.applies_to).select(pl.col("id").alias("owner"))
+    grid = owners.join(periods, how="cross")
+    held = (
+        _in_periods(_acted(tables, measure.event, as_of), periods)
+        .rename({"actor": "owner"})
+        .join(owners, on="owner", how="semi")
+        .group_by(KEY)
+        .agg(
+            pl.len().cast(pl.Int64).alias("e.count"),
+            pl.col("date").sort().dt.strftime("%Y-%m-%d").alias("e.dates"),
         )
-    return Observation(
-        rule.id,
-        unit_id,
-        str(period),
-        "measured",
-        closed,
-        {"vs_target": sign(Fraction(count), rule.target.value)},
-        {"count": count, "dates": held},
-        due=period.end,
     )
+    spoken = _spoken(tables).rename({"actor": "owner"})
+    frame = _coverage(grid, spoken).join(held, on=KEY, how="left")
+    frame = frame.with_columns(
+        pl.col("e.count").fill_null(0),
+        pl.when(pl.col("e.dates").is_null())
+        .then(pl.lit([], pl.List(pl.Utf8)))
+        .otherwise(pl.col("e.dates"))
+        .alias("e.dates"),
+    )
+    need = _needed(rule)
+    count = pl.col("e.count")
+    judged = _judged(
+        frame,
+        count < need,
+        need - count,
+        _sign(count, 1, rule.target.value),
+        measure.event,
+        as_of,
+    )
+    return finish(judged, VALUES, COUNT_EVIDENCE)
 
 
-def count_gap(rule: Rule, observation: Observation) -> dict[str, Any]:
-    """The events still to hold by the period's end (fewer, under a cap): called only for a
-    count the engine found unmet."""
+def count_gap(rule: Rule) -> dict[str, pl.Expr]:
+    """The events still to hold by the period's end (fewer, under a cap): evaluated only on
+    counts the engine found unmet."""
     target = rule.target
     assert target is not None and target.value is not None
-    count = int(observation.evidence["count"])  # type: ignore[arg-type]
+    count, by = pl.col("e.count"), pl.col("due")
     if target.op in (">=", ">"):
         need = _needed(rule)
-        return {"more": need - count, "need": need, "by": observation.due}
+        return {"more": need - count, "need": pl.lit(need, pl.Int64), "by": by}
     allowed = math.ceil(target.value) - 1 if target.op == "<" else math.floor(target.value)
-    return {"fewer": count - allowed, "allowed": allowed, "by": observation.due}
+    return {"fewer": count - allowed, "allowed": pl.lit(allowed, pl.Int64), "by": by}
 
 
-def observe_population(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
+def observe_population(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFrame:
     """Coverage of a population by events (inspections), one finding per unit the rule applies
     to; with no such unit in the registry, none (the rule then has no units).
 
     With scope `registry`, the population is every matching unit of the registry, and the events
     that count are the owner's own and those of the inspectors the plan names. With scope
     `children`, each owner is judged over its own child units (a district and its communes), on
-    its own events only. An event of a unit by itself, or of a unit outside the population,
-    never counts."""
+    its own events only: the events are joined to their subjects' parents, never each owner to
+    the whole registry. An event of a unit by itself, or of a unit outside the population, never
+    counts."""
     measure = rule.measure
     assert isinstance(measure, PopulationShareMeasure)
-    everyone = sorted(u.id for u in applicable_units(measure.population, facts))
-    inspectors = (
-        [u.id for u in applicable_units(measure.inspectors, facts)] if measure.inspectors else []
-    )
-    by_actor = acted_events(facts, measure.event, as_of)
-    for owner in applicable_units(rule.applies_to, facts):
-        if measure.scope == "registry":
-            population, actors = everyone, sorted({owner.id, *inspectors})
-        else:
-            population = [u for u in everyone if facts.units[u].parent == owner.id]
-            actors = [owner.id]
-        events = {e for actor in actors for e in by_actor.get(actor, ())}
-        reports = [r for actor in actors for r in facts.reports_of(actor)]
-        for period in rule.periods:
-            cover = event_coverage(reports, period)
-            yield _coverage(rule, measure, owner, population, events, period, cover, as_of)
-
-
-def _coverage(
-    rule: Rule,
-    measure: PopulationShareMeasure,
-    owner: Unit,
-    population: list[str],
-    events: set[Acted],
-    period: Period,
-    cover: Coverage,
-    as_of: date,
-) -> Observation:
-    """The units of the population inspected in the period (`units`), of how many (`population`).
-    Not enough data when the actors' reports leave part of the period out and the units known
-    inspected fall short: then also the units still to inspect whatever those reports say."""
     assert rule.target is not None and rule.target.value is not None
+    periods = _periods(rule)
+    owners = _matching(tables, rule.applies_to).select(pl.col("id").alias("owner"))
+    everyone = _matching(tables, measure.population)
+    own = owners.with_columns(pl.col("owner").alias("actor"))
+    if measure.scope == "registry":
+        inspectors = (
+            _matching(tables, measure.inspectors).select(pl.col("id").alias("actor"))
+            if measure.inspectors
+            else own.clear().select("actor")
+        )
+        actors = pl.concat([own, owners.join(inspectors, how="cross")]).unique()
+        sizes = owners.with_columns(pl.lit(everyone.height, pl.Int64).alias("e.population"))
+        members = everyone.select(pl.col("id").alias("inspected"))
+        member_of = ["inspected"]
+    else:
+        actors = own
+        sizes = owners.join(
+            everyone.group_by("parent").agg(pl.len().cast(pl.Int64).alias("e.population")),
+            left_on="owner",
+            right_on="parent",
+            how="left",
+        ).with_columns(pl.col("e.population").fill_null(0))
+        members = everyone.select(pl.col("id").alias("inspected"), pl.col("parent").alias("owner"))
+        member_of = ["inspected", "owner"]
+    events = (
+        _acted(tables, measure.event, as_of)
+        .filter(pl.col("inspected") != pl.col("actor"))
+        .join(actors, on="actor", how="inner")
+        .join(members, on=member_of, how="semi")
+    )
+    hits = (
+        _in_periods(events, periods)
+        .select(*KEY, "inspected")
+        .unique()
+        .group_by(KEY)
+        .agg(
+            pl.len().cast(pl.Int64).alias("e.inspected"),
+            pl.col("inspected").sort().alias("e.units"),
+        )
+    )
+    spoken = _spoken(tables).join(actors, on="actor", how="inner").drop("actor")
+    grid = owners.join(periods, how="cross").join(sizes, on="owner", how="left")
+    empty = grid.filter(pl.col("e.population") == 0)
+    grid = grid.filter(pl.col("e.population") > 0)
+    frame = _coverage(grid, spoken).join(hits, on=KEY, how="left")
+    frame = frame.with_columns(
+        pl.col("e.inspected").fill_null(0),
+        pl.when(pl.col("e.units").is_null())
+        .then(pl.lit([], pl.List(pl.Utf8)))
+        .otherwise(pl.col("e.units"))
+        .alias("e.units"),
+    )
     target = rule.target.value
-    closed = period_closed(period, as_of)
-    if not population:
-        return Observation(
-            rule.id,
-            owner.id,
-            str(period),
-            "not_applicable",
-            closed,
-            evidence={"population": 0},
-            reason="empty_population",
-        )
-    members = set(population)
-    hit = sorted(
-        {
-            e.inspected
-            for e in events
-            if period.contains(e.date) and e.inspected in members and e.inspected != e.actor
-        }
+    inspected, population = pl.col("e.inspected"), pl.col("e.population")
+    need = _needed_of(target, population, rule.target.op == ">")
+    judged = _judged(
+        frame,
+        inspected < need,
+        need - inspected,
+        _sign(inspected, population, target),
+        measure.event,
+        as_of,
     )
-    figures: dict[str, Any] = {"inspected": len(hit), "population": len(population), "units": hit}
-    need = needed_at_least(target, len(population), rule.target.op == ">")
-    if len(hit) < need and not cover.complete:
-        return uncovered(
-            rule,
-            owner.id,
-            period,
-            closed,
-            [f"events.{measure.event}"],
-            cover,
-            period.end,
-            additive=True,
-            **figures,
-            more=need - len(hit),
-            by=period.end,
-        )
-    actual = Fraction(len(hit), len(population))
-    return Observation(
-        rule.id,
-        owner.id,
-        str(period),
-        "measured",
-        closed,
-        {"vs_target": sign(actual, target)},
-        figures,
-        due=period.end,
+    nobody = empty.with_columns(
+        pl.col("owner").alias("unit"),
+        pl.lit("not_applicable").alias("state"),
+        closed(as_of).alias("closed"),
+        pl.lit("empty_population").alias("reason"),
+    )
+    return pl.concat(
+        [finish(judged, VALUES, POPULATION_EVIDENCE), finish(nobody, VALUES, POPULATION_EVIDENCE)]
     )
 
 
-def population_gap(rule: Rule, observation: Observation) -> dict[str, Any]:
-    """The units still to inspect by the period's end: called only for a coverage found unmet."""
+def _needed_of(target: Fraction, population: pl.Expr, strict: bool) -> pl.Expr:
+    """The smallest count n with n / population ≥ target (> when strict), exactly
+    (rules/measures/common.needed_at_least)."""
+    p, q = target.numerator, target.denominator
+    scaled = population.cast(pl.Int128) * p
+    return ((scaled // q + 1) if strict else (scaled + q - 1) // q).cast(pl.Int64)
+
+
+def population_gap(rule: Rule) -> dict[str, pl.Expr]:
+    """The units still to inspect by the period's end: evaluated only on coverages found unmet."""
     target = rule.target
     assert target is not None and target.value is not None
-    inspected = int(observation.evidence["inspected"])  # type: ignore[arg-type]
-    population = int(observation.evidence["population"])  # type: ignore[arg-type]
-    need = needed_at_least(target.value, population, target.op == ">")
-    return {"more": need - inspected, "need": need, "of": population, "by": observation.due}
+    population = pl.col("e.population")
+    need = _needed_of(target.value, population, target.op == ">")
+    return {
+        "more": need - pl.col("e.inspected"),
+        "need": need,
+        "of": population,
+        "by": pl.col("due"),
+    }

@@ -1,4 +1,4 @@
-"""What a measure hands the engine: one record per rule × unit × period, as numbers and dates.
+"""The vocabulary of what a measure hands the engine, row by row, as numbers and dates.
 
 An observation carries evidence, never a sentence: the figures read (numerator, denominator,
 a count, a date), the report they came from, and for an observation that cannot be decided a
@@ -8,7 +8,6 @@ the reader's language; the JSON output keeps the evidence as it is here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
@@ -17,7 +16,7 @@ Scalar = int | bool | str | date | None
 Evidence = dict[str, Scalar | list[str] | list[list[str]]]
 
 # Why an observation could not be measured. Each code has its sentence in the render layer's
-# message catalogues, and its gap (what to report) in rules/measures/gaps.py.
+# message catalogues, and its gap (what to report) in rules/measures/__init__.py (with_gaps).
 Reason = Literal[
     "not_given",  # the report chosen does not give the figures in `absent`
     "uncovered",  # no report covering the spans in `uncovered` gives the figures in `wanted`
@@ -29,30 +28,3 @@ Reason = Literal[
     "not_done_since",  # the latest word is "not done", and no report covers the judged day
     "no_window",  # the report does not state its data window
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Observation:
-    rule_id: str
-    unit_id: str
-    period: str
-    state: State
-    closed: bool  # the period is over or the deadline has passed, as of the evaluation date
-    values: dict[str, int | bool] = field(default_factory=dict)  # what the condition reads
-    evidence: Evidence = field(default_factory=dict)  # the figures, dates and their source
-    reason: Reason | None = None  # why not measured
-    due: date | None = None
-
-    def record(self, check: str, index: int) -> dict[str, int | bool | str]:
-        """The flat record an evaluator decides on: only scalars, only what conditions read."""
-        return {
-            "id": str(index),
-            "check": check,
-            "state": self.state,
-            "closed": self.closed,
-            **self.values,
-        }
-
-    def pattern(self, check: str) -> tuple:
-        """What the decision depends on, and nothing else: equal patterns, equal status."""
-        return (check, self.state, self.closed, *sorted(self.values.items()))

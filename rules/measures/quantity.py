@@ -1,119 +1,194 @@
-"""One reported count against a number: at least one CCHC initiative in the year."""
+"""One reported count against a number: at least one CCHC initiative in the year.
+
+Column-wise over every unit at once: the count of the report chosen for each unit and year is
+compared with the target exactly, as integers (value·q − p for a target p/q).
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from datetime import date
 from fractions import Fraction
 
-from cchc.facts.model import FactSet, Report
-from cchc.facts.periods import Period
-from cchc.rules.measures.common import (
-    applicable_units,
-    period_closed,
-    period_coverage,
-    reported,
-    rule_years,
-    sign,
-    uncovered,
-    year_report,
-)
-from cchc.rules.measures.observation import Observation
+import polars as pl
+
+from cchc.facts.tables import FactTables
+from cchc.rules.measures.columns import SPANS, closed, finish, gaps_around, units_of, years_frame
 from cchc.rules.schema import QuantityMeasure, Rule, Target
 
+VALUES = {"vs_target": pl.Int64}
+EVIDENCE = {
+    "value": pl.Int64,  # the count reported
+    "source": pl.Utf8,  # the report it came from, when not the judged period's own
+    "wanted": pl.List(pl.Utf8),  # the count no report covering `uncovered` gives
+    "uncovered": SPANS,
+    # Never set: the engine's gap of a row not measured reads them (rules/measures.with_gaps).
+    "absent": pl.List(pl.Utf8),
+    "report": pl.Utf8,
+}
 
-def observe(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
+
+def observe(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFrame:
     measure = rule.measure
     assert isinstance(measure, QuantityMeasure) and rule.target is not None
-    for unit in applicable_units(rule.applies_to, facts):
-        for year in sorted(rule_years(rule)):
-            judged = Period(year)
-            speaking = [
-                r
-                for r in facts.reports_of(unit.id)
-                if r.period.year == year and reported(r, measure.indicator) is not None
-            ]
-            if measure.window == "year":
-                yield _observe_year(rule, measure, unit.id, speaking, judged, as_of)
-                continue
-            for report in speaking:
-                yield _measured(rule, measure, unit.id, report, report.period, as_of)
-            cover = period_coverage([r.period for r in speaking], judged, additive=False)
-            if not cover.complete:
-                closed = period_closed(judged, as_of)
-                yield uncovered(rule, unit.id, judged, closed, [measure.indicator], cover)
+    units = units_of(tables, rule.applies_to).select("unit")
+    years = years_frame(period.year for period in rule.periods)
+    speaking = speaking_reports(tables, units, measure.indicator).join(
+        years.select("year"), on="year", how="semi"
+    )
+    per_year = units.join(years, how="cross")
+    if measure.window == "year":
+        frame = _observe_year(rule, measure, speaking, per_year, as_of)
+    else:
+        frame = _each_report(rule, measure, speaking, per_year, as_of)
+    return finish(frame, VALUES, EVIDENCE)
+
+
+def speaking_reports(tables: FactTables, units: pl.DataFrame, ref: str) -> pl.DataFrame:
+    """The units' reports that give the count `ref`: unit, period, start, end, year, value."""
+    reports = tables.reports
+    count = pl.col(ref) if ref in reports.columns else pl.lit(None, pl.Int64)
+    return (
+        reports.join(units, on="unit", how="semi")
+        .select("unit", "period", "start", "end", "year", count.alias("value"))
+        .filter(pl.col("value").is_not_null())
+    )
+
+
+def latest_report(speaking: pl.DataFrame) -> pl.DataFrame:
+    """Per unit and year, the report reaching furthest into the year, then the longest
+    (rules/measures/common.year_report): unit, year, best_period, best_start, best_end, value."""
+    return (
+        speaking.sort([pl.col("end"), pl.col("end") - pl.col("start")], descending=True)
+        .group_by(["unit", "year"], maintain_order=True)
+        .first()
+        .select(
+            "unit",
+            "year",
+            pl.col("period").alias("best_period"),
+            pl.col("start").alias("best_start"),
+            pl.col("end").alias("best_end"),
+            "value",
+        )
+    )
+
+
+def covers(first: str = "best_start", last: str = "best_end") -> pl.Expr:
+    """Whether the span [first, last] covers the judged period [start, end] (false: no span)."""
+    covered = (pl.col(first) <= pl.col("start")) & (pl.col(last) >= pl.col("end"))
+    return covered.fill_null(False)
+
+
+def sign_vs(value: pl.Expr, bound: Fraction) -> pl.Expr:
+    """sign(value − bound), exactly: value·q − p in 128 bits."""
+    p, q = bound.numerator, bound.denominator
+    return (value.cast(pl.Int128) * q - p).sign().cast(pl.Int64)
+
+
+def _measured(rule: Rule, rows: pl.DataFrame, as_of: date, source: pl.Expr) -> pl.DataFrame:
+    assert rule.target is not None and rule.target.value is not None
+    return rows.select(
+        "unit",
+        "period",
+        "start",
+        "end",
+        pl.lit("measured").alias("state"),
+        closed(as_of).alias("closed"),
+        sign_vs(pl.col("value"), rule.target.value).alias("vs_target"),
+        pl.col("value").alias("e.value"),
+        source.alias("e.source"),
+    )
+
+
+def _uncovered(rows: pl.DataFrame, measure: QuantityMeasure, as_of: date) -> pl.DataFrame:
+    """No report covering the judged year gives the count: the gaps the best one leaves."""
+    return rows.select(
+        "unit",
+        "period",
+        "start",
+        "end",
+        pl.lit("no_data").alias("state"),
+        closed(as_of).alias("closed"),
+        pl.lit("uncovered").alias("reason"),
+        pl.lit([measure.indicator], pl.List(pl.Utf8)).alias("e.wanted"),
+        gaps_around("best_start", "best_end").alias("e.uncovered"),
+    )
+
+
+def _each_report(
+    rule: Rule,
+    measure: QuantityMeasure,
+    speaking: pl.DataFrame,
+    per_year: pl.DataFrame,
+    as_of: date,
+) -> pl.DataFrame:
+    """Each report judged over its own period; and the year itself, when no single report
+    covers it whole, is not enough data (the gaps are those the longest report leaves)."""
+    own = _measured(rule, speaking, as_of, pl.lit(None, pl.Utf8))
+    longest = (
+        speaking.sort([pl.col("end") - pl.col("start"), pl.col("end")], descending=True)
+        .group_by(["unit", "year"], maintain_order=True)
+        .first()
+        .select(
+            "unit",
+            "year",
+            pl.col("start").alias("best_start"),
+            pl.col("end").alias("best_end"),
+        )
+    )
+    years = per_year.join(longest, on=["unit", "year"], how="left")
+    lacking = _uncovered(years.filter(~covers()), measure, as_of)
+    return pl.concat([own, lacking], how="diagonal_relaxed")
 
 
 def _observe_year(
     rule: Rule,
     measure: QuantityMeasure,
-    unit_id: str,
-    speaking: list[Report],
-    judged: Period,
+    speaking: pl.DataFrame,
+    per_year: pl.DataFrame,
     as_of: date,
-) -> Observation:
+) -> pl.DataFrame:
     """The annual figure; while the year runs, the latest cumulative one. Once the year is over,
     a report ending before it decides only what the rest of the year cannot undo: a cumulative
     count already at a minimum, or already over a cap."""
-    chosen = year_report(speaking, judged.year, [measure.indicator])
-    cover = period_coverage([chosen.period] if chosen else [], judged, additive=False)
-    closed = period_closed(judged, as_of)
-    if chosen is not None:
-        value = reported(chosen, measure.indicator) or 0
-        if cover.complete or not closed or _settled(rule, measure, value):
-            return _measured(rule, measure, unit_id, chosen, judged, as_of)
-    return uncovered(rule, unit_id, judged, closed, [measure.indicator], cover)
+    years = per_year.join(latest_report(speaking), on=["unit", "year"], how="left")
+    chosen = pl.col("best_start").is_not_null()
+    usable = chosen & (covers() | ~closed(as_of) | _settled(rule, measure))
+    source = pl.when(pl.col("best_period") != pl.col("period")).then(pl.col("best_period"))
+    measured = _measured(rule, years.filter(usable), as_of, source)
+    lacking = _uncovered(years.filter(~usable), measure, as_of)
+    return pl.concat([measured, lacking], how="diagonal_relaxed")
 
 
-def _settled(rule: Rule, measure: QuantityMeasure, value: int) -> bool:
+def _settled(rule: Rule, measure: QuantityMeasure) -> pl.Expr:
     """Whether a partial cumulative count already decides: it can only grow, so a minimum
     reached stays reached and a cap broken stays broken."""
-    assert rule.target is not None and rule.target.value is not None
+    target = rule.target
+    assert target is not None and target.value is not None
     if not measure.cumulative:
-        return False
-    reached = sign(Fraction(value), rule.target.value) >= (1 if rule.target.op == ">" else 0)
-    return reached if rule.target.op in (">=", ">") else not _within_cap(rule.target, value)
+        return pl.lit(False)
+    vs = sign_vs(pl.col("value"), target.value)
+    # A minimum reached (≥: at it or above; >: above); a cap broken (<: at it or above; ≤: above).
+    return vs >= (1 if target.op in (">", "<=") else 0)
 
 
-def _within_cap(target: Target, value: int) -> bool:
-    assert target.value is not None
-    return value < target.value if target.op == "<" else value <= target.value
-
-
-def _measured(
-    rule: Rule,
-    measure: QuantityMeasure,
-    unit_id: str,
-    report: Report,
-    judged: Period,
-    as_of: date,
-) -> Observation:
+def gap(rule: Rule) -> dict[str, pl.Expr]:
+    """More for a minimum, fewer for a cap: evaluated only on counts the engine found unmet."""
     target = rule.target
     assert target is not None and target.value is not None
-    value = reported(report, measure.indicator) or 0
-    evidence = {
-        "value": value,
-        "source": str(report.period) if report.period != judged else None,
-    }
-    return Observation(
-        rule.id,
-        unit_id,
-        str(judged),
-        "measured",
-        period_closed(judged, as_of),
-        {"vs_target": sign(Fraction(value), target.value)},
-        evidence,
-    )
-
-
-def gap(rule: Rule, observation: Observation) -> dict[str, int]:
-    """More for a minimum, fewer for a cap: called only for a count the engine found unmet."""
-    target = rule.target
-    assert target is not None and target.value is not None
-    value = int(observation.evidence["value"])  # type: ignore[arg-type]
+    value = pl.col("e.value")
     if target.op in (">=", ">"):
-        need = math.floor(target.value) + 1 if target.op == ">" else math.ceil(target.value)
-        return {"more": need - value, "need": need}
-    allowed = math.ceil(target.value) - 1 if target.op == "<" else math.floor(target.value)
-    return {"fewer": value - allowed, "allowed": allowed}
+        need = _need(target)
+        return {"more": pl.lit(need, pl.Int64) - value, "need": pl.lit(need, pl.Int64)}
+    allowed = _allowed(target)
+    return {"fewer": value - pl.lit(allowed, pl.Int64), "allowed": pl.lit(allowed, pl.Int64)}
+
+
+def _need(target: Target) -> int:
+    assert target.value is not None
+    return math.floor(target.value) + 1 if target.op == ">" else math.ceil(target.value)
+
+
+def _allowed(target: Target) -> int:
+    assert target.value is not None
+    return math.ceil(target.value) - 1 if target.op == "<" else math.floor(target.value)

@@ -1,201 +1,345 @@
-"""Shares and ratios of two reported counts of one unit: on-time dossiers / resolved dossiers."""
+"""Shares and ratios of two reported counts of one unit: on-time dossiers / resolved dossiers.
+
+Column-wise over every unit at once: each report's numerator and denominator are sums of count
+columns; the share is compared with the target exactly, by cross-multiplying integers.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import date
 from fractions import Fraction
 
-from cchc.facts.model import FactSet, Report, Unit
-from cchc.facts.periods import Period
-from cchc.rules.measures.common import (
-    allowed_at_most,
-    applicable_units,
-    flat_counts,
-    handles,
-    mentions_any,
-    missing_fields,
-    needed_at_least,
-    not_given,
-    period_closed,
-    period_coverage,
-    rule_years,
-    sign,
-    total,
-    uncovered,
-    unique,
-    year_report,
+import polars as pl
+
+from cchc.facts.tables import FactTables
+from cchc.rules.measures.columns import (
+    SPANS,
+    closed,
+    finish,
+    gaps_around,
+    units_of,
+    years_frame,
 )
-from cchc.rules.measures.observation import Observation
-from cchc.rules.schema import RangeMeasure, Rule, ShareMeasure
+from cchc.rules.measures.common import unique
+from cchc.rules.schema import RangeMeasure, Rule, ShareMeasure, Target
 
-Counts = Callable[[Report], dict[str, int]]
+VALUES = {"vs_target": pl.Int64, "vs_low": pl.Int64, "vs_high": pl.Int64}
+EVIDENCE = {
+    "numerator": pl.Int64,
+    "denominator": pl.Int64,
+    "source": pl.Utf8,  # the report the figures came from, when not the judged period's own
+    "absent": pl.List(pl.Utf8),  # figures the report chosen does not give
+    "report": pl.Utf8,  # …and that report's period
+    "wanted": pl.List(pl.Utf8),  # figures no report covering `uncovered` gives
+    "uncovered": SPANS,
+    "field": pl.Utf8,  # the field of procedures a unit does not handle
+    "fields": pl.List(pl.Utf8),  # …and the fields it declares
+}
+GAP = {"more": pl.Int64, "need": pl.Int64, "of": pl.Int64, "fewer": pl.Int64, "allowed": pl.Int64}
 
 
-def _counts_for(measure: ShareMeasure | RangeMeasure, unit: Unit) -> Counts:
-    field = getattr(measure, "field", None)
-    excluding = tuple(getattr(measure, "excluding_fields", ()))
-    return lambda report: flat_counts(report, field, excluding, unit.fields)
-
-
-def observe(rule: Rule, facts: FactSet, as_of: date) -> Iterator[Observation]:
+def observe(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFrame:
     measure = rule.measure
     assert isinstance(measure, ShareMeasure | RangeMeasure)
     refs = unique([*measure.numerator, *measure.denominator])
+    units = units_of(tables, rule.applies_to)
+    years = years_frame(period.year for period in rule.periods)
     field = getattr(measure, "field", None)
-    for unit in applicable_units(rule.applies_to, facts):
-        counts = _counts_for(measure, unit)
-        for year in sorted(rule_years(rule)):
-            judged = Period(year)
-            if field is not None and not handles(unit, field):
-                yield _field_not_handled(rule, unit, field, judged, as_of)
-                continue
-            speaking = [
-                r
-                for r in facts.reports_of(unit.id)
-                if r.period.year == year and mentions_any(counts(r), refs)
-            ]
-            if measure.window == "year":
-                yield _observe_year(rule, measure, unit.id, speaking, judged, as_of, counts)
-            else:
-                yield from _observe_each(rule, measure, unit.id, speaking, judged, as_of, counts)
+    ignored = (
+        units.filter(pl.col("fields").is_not_null() & ~pl.col("fields").list.contains(field))
+        if field is not None
+        else units.clear()
+    )
+    judged_units = units.join(ignored.select("unit"), on="unit", how="anti")
+    counts = _counts(tables, measure, judged_units, refs).join(
+        years.select("year"), on="year", how="semi"
+    )
+    speaking = counts.filter(pl.any_horizontal([pl.col(r).is_not_null() for r in refs]))
+    per_year = judged_units.select("unit").join(years, how="cross")
+    if measure.window == "year":
+        measured = _year_reports(rule, measure, speaking, per_year, as_of)
+    else:
+        measured = _each_report(rule, measure, speaking, per_year, as_of)
+    parts = [measured, _not_handled(ignored, years, field, as_of)]
+    return pl.concat([finish(part, VALUES, EVIDENCE) for part in parts])
 
 
-def _field_not_handled(
-    rule: Rule, unit: Unit, field: str, judged: Period, as_of: date
-) -> Observation:
-    """A unit whose declared fields leave this one out has no dossiers of it to judge."""
-    evidence = {"field": field, "fields": list(unit.fields or [])}
-    closed = period_closed(judged, as_of)
-    return Observation(
-        rule.id,
-        unit.id,
-        str(judged),
-        "not_applicable",
-        closed,
-        evidence=evidence,
-        reason="field_not_handled",
+def _counts(
+    tables: FactTables, measure: ShareMeasure | RangeMeasure, units: pl.DataFrame, refs: list[str]
+) -> pl.DataFrame:
+    """Each report of the units with one column per count the measure reads (null: not given).
+    With `field`, dossier counts are that field's; with `excluding_fields`, all dossiers less
+    those fields' (a field's count not given leaves the difference unknown, unless the unit
+    declares it does not handle that field)."""
+    reports = tables.reports.join(units, on="unit", how="inner")
+    field = getattr(measure, "field", None)
+    excluding = list(getattr(measure, "excluding_fields", ()))
+    given = set(tables.reports.columns)
+    columns = []
+    for ref in refs:
+        whole = pl.col(ref) if ref in given else pl.lit(None, pl.Int64)
+        if ref.startswith("dossiers.") and field is not None:
+            whole = pl.col(f"{field}|{ref}")
+        elif ref.startswith("dossiers.") and excluding:
+            parts = [_part(code, ref) for code in excluding]
+            known = pl.all_horizontal([part.is_not_null() for part in parts])
+            whole = pl.when(known).then(whole - pl.sum_horizontal(parts))
+        columns.append(whole.alias(ref))
+    if field is not None or excluding:
+        dossier_refs = [ref for ref in refs if ref.startswith("dossiers.")]
+        reports = _with_field_counts(reports, tables, [field] if field else excluding, dossier_refs)
+    return reports.select("unit", "period", "start", "end", "year", *columns)
+
+
+def _part(code: str, ref: str) -> pl.Expr:
+    """One excluded field's count: as given; 0 when the unit declares it does not handle the
+    field and the report gives none of it; else unknown."""
+    given = pl.col(f"{code}|{ref}")
+    not_handled = pl.col("fields").is_not_null() & ~pl.col("fields").list.contains(code)
+    return (
+        pl.when(pl.col(f"{code}|given"))
+        .then(given)
+        .when(not_handled)
+        .then(pl.lit(0, pl.Int64))
+        .otherwise(pl.lit(None, pl.Int64))
     )
 
 
-def _observe_each(
-    rule: Rule,
-    measure: ShareMeasure | RangeMeasure,
-    unit_id: str,
-    speaking: list[Report],
-    judged: Period,
-    as_of: date,
-    counts: Counts,
-) -> Iterator[Observation]:
-    """Each report judged over its own period; and the year itself, when the reports do not
-    cover it, is not enough data: a Q1 report says nothing of the rest of the year."""
-    for report in speaking:
-        yield _observe_report(rule, measure, report, unit_id, report.period, as_of, counts)
-    cover = period_coverage([r.period for r in speaking], judged, additive=False)
-    if not cover.complete:
-        refs = [*measure.numerator, *measure.denominator]
-        yield uncovered(rule, unit_id, judged, period_closed(judged, as_of), refs, cover)
+def _with_field_counts(
+    reports: pl.DataFrame, tables: FactTables, codes: list[str], refs: list[str]
+) -> pl.DataFrame:
+    """Per-field dossier counts as columns `<field>|dossiers.<name>`, and `<field>|given`."""
+    for code in codes:
+        rows = tables.by_field.filter(pl.col("field") == code)
+        wide = (
+            rows.with_columns((pl.lit(f"{code}|dossiers.") + pl.col("name")).alias("column"))
+            .pivot(on="column", index=["unit", "period"], values="value")
+            .with_columns(pl.lit(True).alias(f"{code}|given"))
+        )
+        reports = reports.join(wide, on=["unit", "period"], how="left").with_columns(
+            pl.col(f"{code}|given").fill_null(False)
+        )
+        missing = [f"{code}|{ref}" for ref in refs if f"{code}|{ref}" not in reports.columns]
+        reports = reports.with_columns(pl.lit(None, pl.Int64).alias(c) for c in missing)
+    return reports
 
 
-def _observe_year(
+def _each_report(
     rule: Rule,
     measure: ShareMeasure | RangeMeasure,
-    unit_id: str,
-    speaking: list[Report],
-    judged: Period,
+    speaking: pl.DataFrame,
+    per_year: pl.DataFrame,
     as_of: date,
-    counts: Counts,
-) -> Observation:
+) -> pl.DataFrame:
+    """Each report judged over its own period; and the year itself, when no report covers it
+    whole, is not enough data: a Q1 report says nothing of the rest of the year."""
+    own = _judge(rule, measure, speaking.with_columns(pl.lit(None, pl.Utf8).alias("source")), as_of)
+    best = _best_report(speaking)
+    years = per_year.join(best, on=["unit", "year"], how="left")
+    covered = (pl.col("best_start") <= pl.col("start")) & (pl.col("best_end") >= pl.col("end"))
+    uncovered = years.filter(~covered.fill_null(False))
+    return pl.concat([own, _uncovered(uncovered, measure, as_of)], how="diagonal_relaxed")
+
+
+def _year_reports(
+    rule: Rule,
+    measure: ShareMeasure | RangeMeasure,
+    speaking: pl.DataFrame,
+    per_year: pl.DataFrame,
+    as_of: date,
+) -> pl.DataFrame:
     """A whole-year share: from the annual report; while the year runs, from the latest
     cumulative one. Once the year is over, a report that ends before it cannot decide."""
-    refs = [*measure.numerator, *measure.denominator]
-    chosen = year_report(speaking, judged.year, refs, counts)
-    cover = period_coverage([chosen.period] if chosen else [], judged, additive=False)
-    closed = period_closed(judged, as_of)
-    if chosen is None or (not cover.complete and closed):
-        return uncovered(rule, unit_id, judged, closed, refs, cover)
-    return _observe_report(rule, measure, chosen, unit_id, judged, as_of, counts)
-
-
-def _observe_report(
-    rule: Rule,
-    measure: ShareMeasure | RangeMeasure,
-    report: Report,
-    unit_id: str,
-    judged_over: Period,
-    as_of: date,
-    counts_of: Counts,
-) -> Observation:
-    assert rule.target is not None
-    label = str(judged_over)
-    closed = period_closed(judged_over, as_of)
-    counts = counts_of(report)
-    absent = missing_fields(counts, [*measure.numerator, *measure.denominator])
-    if absent:
-        return not_given(rule, unit_id, label, closed, absent, report.period)
-    numerator = total(counts, measure.numerator) or 0
-    denominator = total(counts, measure.denominator) or 0
-    evidence = {
-        "numerator": numerator,
-        "denominator": denominator,
-        "source": str(report.period) if report.period != judged_over else None,
-    }
-    if denominator == 0:
-        if numerator == 0 or rule.target.op in (">=", ">"):
-            # Nothing to divide by and nothing on top: there is no share; the rule does not apply.
-            return Observation(
-                rule.id,
-                unit_id,
-                label,
-                "not_applicable",
-                closed,
-                evidence=evidence,
-                reason="nothing_to_divide",
-            )
-        # Under a cap ("no more than 50% of the posts freed"), something on top of nothing is
-        # above any cap: 3 hires with 0 posts freed breaks "at most 50%", with no division.
-        above = {"vs_low": 1, "vs_high": 1} if rule.target.op == "between" else {"vs_target": 1}
-        return Observation(rule.id, unit_id, label, "measured", closed, above, evidence)
-    return Observation(
-        rule.id,
-        unit_id,
-        label,
-        "measured",
-        closed,
-        _signs(rule, Fraction(numerator, denominator)),
-        evidence,
+    latest = _latest_report(speaking)
+    years = per_year.join(latest, on=["unit", "year"], how="left")
+    covered = (pl.col("best_start") <= pl.col("start")) & (pl.col("best_end") >= pl.col("end"))
+    usable = pl.col("best_start").is_not_null() & (covered.fill_null(False) | ~closed(as_of))
+    chosen = _chosen(years.filter(usable), speaking)
+    source = pl.when(pl.col("best_period") != pl.col("period")).then(pl.col("best_period"))
+    judged = _judge(rule, measure, chosen.with_columns(source.alias("source")), as_of)
+    return pl.concat(
+        [judged, _uncovered(years.filter(~usable), measure, as_of)], how="diagonal_relaxed"
     )
 
 
-def _signs(rule: Rule, share: Fraction) -> dict[str, int | bool]:
+def _chosen(years: pl.DataFrame, speaking: pl.DataFrame) -> pl.DataFrame:
+    """The judged years joined with the counts of the report chosen for each."""
+    figures = speaking.select("unit", pl.col("period").alias("best_period"), *speaking.columns[5:])
+    return years.join(figures, on=["unit", "best_period"], how="inner")
+
+
+def _best_report(speaking: pl.DataFrame) -> pl.DataFrame:
+    """Per unit and year, the single report covering most of the year (then the latest): the
+    one whose gaps the coverage policy reports."""
+    return _top(speaking, [(pl.col("end") - pl.col("start")), pl.col("end")])
+
+
+def _latest_report(speaking: pl.DataFrame) -> pl.DataFrame:
+    """Per unit and year, the report reaching furthest into the year (then the longest)."""
+    return _top(speaking, [pl.col("end"), (pl.col("end") - pl.col("start"))])
+
+
+def _top(speaking: pl.DataFrame, order: list[pl.Expr]) -> pl.DataFrame:
+    return (
+        speaking.sort([*order], descending=True)
+        .group_by(["unit", "year"], maintain_order=True)
+        .first()
+        .select(
+            "unit",
+            "year",
+            pl.col("period").alias("best_period"),
+            pl.col("start").alias("best_start"),
+            pl.col("end").alias("best_end"),
+        )
+    )
+
+
+def _uncovered(
+    years: pl.DataFrame, measure: ShareMeasure | RangeMeasure, as_of: date
+) -> pl.DataFrame:
+    wanted = unique([*measure.numerator, *measure.denominator])
+    return years.select(
+        "unit",
+        "period",
+        "start",
+        "end",
+        pl.lit("no_data").alias("state"),
+        closed(as_of).alias("closed"),
+        pl.lit("uncovered").alias("reason"),
+        pl.lit(wanted, pl.List(pl.Utf8)).alias("e.wanted"),
+        gaps_around("best_start", "best_end").alias("e.uncovered"),
+    )
+
+
+def _judge(
+    rule: Rule, measure: ShareMeasure | RangeMeasure, rows: pl.DataFrame, as_of: date
+) -> pl.DataFrame:
+    """One judged period per row, from the counts of the row's report."""
+    assert rule.target is not None
+    refs = unique([*measure.numerator, *measure.denominator])
+    absent = pl.concat_list(
+        [pl.when(pl.col(r).is_null()).then(pl.lit(r)) for r in refs]
+    ).list.drop_nulls()
+    numerator = pl.sum_horizontal([pl.col(r) for r in measure.numerator])
+    denominator = pl.sum_horizontal([pl.col(r) for r in measure.denominator])
+    report = pl.col("best_period") if "best_period" in rows.columns else pl.col("period")
+    framed = rows.with_columns(
+        absent.alias("e.absent"),
+        numerator.alias("e.numerator"),
+        denominator.alias("e.denominator"),
+        pl.col("source").alias("e.source"),
+        closed(as_of).alias("closed"),
+        report.alias("report_period"),
+    )
+    lacking = pl.col("e.absent").list.len() > 0
+    nothing = pl.col("e.denominator") == 0
+    inapplicable = nothing & ((pl.col("e.numerator") == 0) | pl.lit(rule.target.op in (">=", ">")))
+    state = (
+        pl.when(lacking)
+        .then(pl.lit("no_data"))
+        .when(inapplicable)
+        .then(pl.lit("not_applicable"))
+        .otherwise(pl.lit("measured"))
+    )
+    return (
+        framed.with_columns(
+            state.alias("state"),
+            pl.when(lacking)
+            .then(pl.lit("not_given"))
+            .when(inapplicable)
+            .then(pl.lit("nothing_to_divide"))
+            .alias("reason"),
+            pl.when(lacking).then(pl.col("report_period")).alias("e.report"),
+            *[
+                pl.when(~lacking & ~inapplicable).then(expr).alias(name)
+                for name, expr in _signs(rule.target).items()
+            ],
+        )
+        .with_columns(
+            pl.when(~lacking).then(pl.col(c)).alias(c)
+            for c in ("e.numerator", "e.denominator", "e.source")
+        )
+        .with_columns(pl.when(lacking).then(pl.col("e.absent")).alias("e.absent"))
+    )
+
+
+def _sign_vs(bound: Fraction) -> pl.Expr:
+    """sign(numerator / denominator − bound), exactly: numerator·q − p·denominator in 128 bits.
+    Over nothing (denominator 0, numerator above 0) the share is above any bound."""
+    p, q = bound.numerator, bound.denominator
+    difference = (
+        pl.col("e.numerator").cast(pl.Int128) * q - pl.col("e.denominator").cast(pl.Int128) * p
+    )
+    return (
+        pl.when(pl.col("e.denominator") == 0)
+        .then(pl.lit(1))
+        .otherwise(difference.sign())
+        .cast(pl.Int64)
+    )
+
+
+def _signs(target: Target) -> dict[str, pl.Expr]:
     """The signs the condition reads: decided exactly, here, once."""
-    target = rule.target
-    assert target is not None
     if target.op == "between":
         assert target.low is not None and target.high is not None
-        return {"vs_low": sign(share, target.low), "vs_high": sign(share, target.high)}
+        return {"vs_low": _sign_vs(target.low), "vs_high": _sign_vs(target.high)}
     assert target.value is not None
-    return {"vs_target": sign(share, target.value)}
+    return {"vs_target": _sign_vs(target.value)}
 
 
-def gap(rule: Rule, observation: Observation) -> dict[str, int]:
-    """What it takes to comply with a share not met: how many more (or fewer) of the numerator,
-    if the denominator stays as it is. Called only for a share the engine found unmet."""
+def _not_handled(
+    ignored: pl.DataFrame, years: pl.DataFrame, field: str | None, as_of: date
+) -> pl.DataFrame:
+    """A unit whose declared fields leave this one out has no dossiers of it to judge."""
+    return ignored.join(years, how="cross").select(
+        "unit",
+        "period",
+        "start",
+        "end",
+        pl.lit("not_applicable").alias("state"),
+        closed(as_of).alias("closed"),
+        pl.lit("field_not_handled").alias("reason"),
+        pl.lit(field, pl.Utf8).alias("e.field"),
+        pl.col("fields").alias("e.fields"),
+    )
+
+
+def gap(rule: Rule) -> dict[str, pl.Expr]:
+    """What it takes to comply with a share not met, if the denominator stays as it is: how
+    many more (or fewer) of the numerator. Evaluated only on shares the engine found unmet."""
     target = rule.target
     assert target is not None
-    numerator = int(observation.evidence["numerator"])  # type: ignore[arg-type]
-    denominator = int(observation.evidence["denominator"])  # type: ignore[arg-type]
+    numerator, denominator = pl.col("e.numerator"), pl.col("e.denominator")
     if target.op == "between":
         assert target.low is not None and target.high is not None
-        if observation.values["vs_low"] < 0:
-            need = needed_at_least(target.low, denominator, strict=False)
-            return {"more": need - numerator, "need": need, "of": denominator}
-        allowed = allowed_at_most(target.high, denominator, strict=False)
-        return {"fewer": numerator - allowed, "allowed": allowed, "of": denominator}
+        below = pl.col("vs_low") < 0
+        need = _at_least(target.low, strict=False)
+        allowed = _at_most(target.high, strict=False)
+        return {
+            "more": pl.when(below).then(need - numerator),
+            "need": pl.when(below).then(need),
+            "fewer": pl.when(~below).then(numerator - allowed),
+            "allowed": pl.when(~below).then(allowed),
+            "of": denominator,
+        }
     assert target.value is not None
     strict = target.op in (">", "<")
     if target.op in (">=", ">"):
-        need = needed_at_least(target.value, denominator, strict)
+        need = _at_least(target.value, strict)
         return {"more": need - numerator, "need": need, "of": denominator}
-    allowed = allowed_at_most(target.value, denominator, strict) if denominator else 0
+    allowed = pl.when(denominator == 0).then(0).otherwise(_at_most(target.value, strict))
     return {"fewer": numerator - allowed, "allowed": allowed, "of": denominator}
+
+
+def _at_least(bound: Fraction, strict: bool) -> pl.Expr:
+    """The smallest numerator n with n / denominator ≥ bound (> when strict), exactly."""
+    p, q = bound.numerator, bound.denominator
+    scaled = pl.col("e.denominator").cast(pl.Int128) * p
+    return ((scaled // q + 1) if strict else (scaled + q - 1) // q).cast(pl.Int64)
+
+
+def _at_most(bound: Fraction, strict: bool) -> pl.Expr:
+    """The largest numerator n with n / denominator ≤ bound (< when strict), exactly."""
+    p, q = bound.numerator, bound.denominator
+    scaled = pl.col("e.denominator").cast(pl.Int128) * p
+    return (((scaled + q - 1) // q - 1) if strict else scaled // q).cast(pl.Int64)

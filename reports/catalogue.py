@@ -8,10 +8,9 @@ from collections import Counter
 
 from tabulate import tabulate
 
+from cchc.reports.wording.catalogues import language
 from cchc.rules.catalogue import Plan
 from cchc.rules.conditions import compile_condition
-from cchc.rules.measures.common import number, percent
-from cchc.rules.measures.scores import decimal
 from cchc.rules.schema import Rule, ScoreMeasure
 
 PERCENT_KINDS = ("share", "ratio", "population_share", "change_vs_baseline")
@@ -20,7 +19,7 @@ PERCENT_KINDS = ("share", "ratio", "population_share", "change_vs_baseline")
 def _measure_text(rule: Rule) -> str:
     data = rule.measure.model_dump(mode="json", exclude={"kind"})
     if isinstance(rule.measure, ScoreMeasure) and rule.measure.maximum is not None:
-        data["maximum"] = decimal(rule.measure.maximum)
+        data["maximum"] = language("en").decimal(rule.measure.maximum)
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -28,9 +27,10 @@ def _target_text(rule: Rule) -> str:
     target = rule.target
     if target is None:
         return rule.due_text or "done"
-    shown = percent if rule.measure.kind in PERCENT_KINDS else number
+    english = language("en")
+    shown = english.percent if rule.measure.kind in PERCENT_KINDS else english.number
     if isinstance(rule.measure, ScoreMeasure):
-        shown = decimal
+        shown = english.decimal
     if target.op == "between":
         assert target.low is not None and target.high is not None
         return f"{shown(target.low)} – {shown(target.high)}"
