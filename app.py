@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from cchc.engine.evaluate import EngineName, Evaluation, available_engines, evaluate
+from cchc.engine.evaluation import EngineName, Evaluation, available_engines, evaluate
 from cchc.facts.fast_read import FAST_SUFFIXES, read_tables
 from cchc.facts.files import MAX_TOTAL_BYTES, total_size
 from cchc.facts.load import FactError, expand_fact_paths, load_fact_files, words_outside

@@ -28,7 +28,7 @@ AS_OF = date(2019, 1, 20)
 TIMER = """
 import json, statistics, sys, time
 from datetime import date
-from cchc.engine.evaluate import evaluate
+from cchc.engine.evaluation import evaluate
 from cchc.facts.load import facts_from_document
 from cchc.rules.catalogue import Plan, load_catalogue
 document = json.load(open(sys.argv[1], encoding="utf-8"))

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from factsets import generated_document
 
-from cchc.engine.evaluate import available_engines, evaluate
+from cchc.engine.evaluation import available_engines, evaluate
 from cchc.facts.load import load_fact_files
 from cchc.reports import render_json, render_table
 from cchc.rules.catalogue import load_catalogue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cchc.engine.evaluate import EngineName, evaluate
+from cchc.engine.evaluation import EngineName, evaluate
 from cchc.engine.findings import Finding
 from cchc.facts.load import facts_from_document
 from cchc.rules.catalogue import Plan

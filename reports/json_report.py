@@ -18,7 +18,7 @@ import orjson
 import polars as pl
 
 from cchc import __version__
-from cchc.engine.evaluate import Evaluation
+from cchc.engine.evaluation import Evaluation
 from cchc.rules.catalogue import Plan
 from cchc.rules.measures.columns import EVIDENCE
 from cchc.rules.schema import Rule

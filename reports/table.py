@@ -11,7 +11,7 @@ from itertools import groupby
 
 from tabulate import tabulate
 
-from cchc.engine.evaluate import STATUSES, Evaluation
+from cchc.engine.evaluation import STATUSES, Evaluation
 from cchc.engine.findings import Finding
 from cchc.reports.terminal import printable
 from cchc.reports.wording import Wording, word

@@ -6,7 +6,7 @@ import random
 from datetime import date
 from typing import Any
 
-from cchc.engine.evaluate import Evaluation, evaluate
+from cchc.engine.evaluation import Evaluation, evaluate
 from cchc.facts.load import facts_from_document
 from cchc.facts.model import FactSet
 from cchc.rules.catalogue import Plan, load_catalogue

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cchc.engine.evaluate import available_engines
+from cchc.engine.evaluation import available_engines
 from cchc.engine.examples import run_example
 from cchc.reports.catalogue import section_of
 from cchc.rules.catalogue import CatalogueError, load_catalogue, load_plan

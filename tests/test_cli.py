@@ -133,7 +133,7 @@ def test_facts_validate_accepts_good_facts(tmp_path: Path) -> None:
 
 
 def test_both_engines_render_the_same_report(tmp_path: Path) -> None:
-    from cchc.engine.evaluate import available_engines
+    from cchc.engine.evaluation import available_engines
 
     path = str(facts_file(tmp_path, 949, 51))
     outputs = {

@@ -12,7 +12,7 @@ from factsets import a_rule, evaluate_rule
 from pydantic import ValidationError
 from test_vocabulary import bounded_by
 
-from cchc.engine.evaluate import available_engines
+from cchc.engine.evaluation import available_engines
 from cchc.rules.catalogue import load_catalogue
 from cchc.rules.metrics import METRICS, MetricError, load_metrics, parse_formula
 from cchc.rules.schema import Rule

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cchc.engine import durable_evaluator
 from cchc.engine.decision import UnmatchedRecord
-from cchc.engine.evaluate import available_engines, evaluate
+from cchc.engine.evaluation import available_engines, evaluate
 from cchc.engine.python_evaluator import PythonEvaluator
 from cchc.facts.load import facts_from_document, load_fact_files
 from cchc.rules.catalogue import Plan, load_catalogue

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from cchc.cli import main
-from cchc.engine.evaluate import available_engines
+from cchc.engine.evaluation import available_engines
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 BEGIN, END = "<!-- counts:begin -->", "<!-- counts:end -->"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from test_example_readmes import readme, table_rows
 
 from cchc.cli import main
-from cchc.engine.evaluate import available_engines
+from cchc.engine.evaluation import available_engines
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cchc.cli import main
-from cchc.engine.evaluate import available_engines
+from cchc.engine.evaluation import available_engines
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FOLDERS = {

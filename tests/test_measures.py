@@ -9,7 +9,7 @@ import pytest
 from factsets import ON_TIME_SHARE, evaluate_rule
 from factsets import a_rule as rule_in
 
-from cchc.engine.evaluate import available_engines
+from cchc.engine.evaluation import available_engines
 from cchc.facts.load import facts_from_document
 from cchc.rules.catalogue import load_catalogue
 from cchc.rules.schema import Rule, ScoreRow, ScoreTable

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cchc.engine.evaluate import available_engines
+from cchc.engine.evaluation import available_engines
 from cchc.engine.examples import run_example
 from cchc.facts.model import Report, report_problems
 from cchc.facts.periods import Period

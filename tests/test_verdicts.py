@@ -12,7 +12,7 @@ import pytest
 from factsets import ON_TIME_SHARE, evaluate_rule
 from factsets import a_rule as rule_in
 
-from cchc.engine.evaluate import Evaluation, available_engines
+from cchc.engine.evaluation import Evaluation, available_engines
 from cchc.engine.examples import run_examples
 from cchc.engine.findings import Finding
 from cchc.rules.catalogue import load_catalogue

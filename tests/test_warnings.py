@@ -11,7 +11,7 @@ import pytest
 from pydantic import BaseModel
 
 from cchc.app import choose_plans
-from cchc.engine.evaluate import evaluate
+from cchc.engine.evaluation import evaluate
 from cchc.facts.load import facts_from_document
 from cchc.facts.tables import FactTables, tables_of
 from cchc.rules.catalogue import Catalogue, Plan

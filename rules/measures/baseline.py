@@ -16,8 +16,16 @@ import polars as pl
 
 from cchc.facts.periods import Period
 from cchc.facts.tables import FactTables
-from cchc.rules.measures.columns import SPANS, finish, gaps_around, units_of
-from cchc.rules.measures.quantity import covers, latest_report, speaking_reports
+from cchc.rules.measures.columns import (
+    LATEST,
+    SPANS,
+    covers,
+    finish,
+    gaps_around,
+    pick_report,
+    units_of,
+)
+from cchc.rules.measures.quantity import speaking_reports
 from cchc.rules.schema import BaselineMeasure, Rule
 
 VALUES = {"vs_target": pl.Int64}
@@ -78,7 +86,7 @@ def observe(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFrame:
     measure = rule.measure
     assert isinstance(measure, BaselineMeasure) and rule.target is not None
     units = units_of(tables, rule.applies_to).select("unit")
-    latest = latest_report(speaking_reports(tables, units, measure.indicator))
+    latest = pick_report(speaking_reports(tables, units, measure.indicator), LATEST, ["value"])
     # The baseline period is always judged as over: it is the past the target refers to.
     base = _figures(units, latest, [measure.baseline], date.max).select(
         "unit", pl.col("figure").alias("base"), pl.col("spans").alias("base_spans")

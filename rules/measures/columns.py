@@ -10,8 +10,9 @@ A measure returns one frame per rule: one row per unit × period judged, with
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from fractions import Fraction
 
 import polars as pl
 
@@ -70,20 +71,67 @@ def span(first: pl.Expr, last: pl.Expr) -> pl.Expr:
     return pl.struct(_iso(first).alias("first"), _iso(last).alias("last"))
 
 
-def gaps_around(best_start: str, best_end: str) -> pl.Expr:
+def gaps_around(best_start: str | pl.Expr, best_end: str | pl.Expr) -> pl.Expr:
     """The spans of the judged period [start, end] outside one covering span (none: the whole
     period), as a list of {first, last} ISO dates: the gaps the coverage policy for figures as of
-    one report leaves (rules/measures/common.coverage)."""
+    one report leaves. Each case is its own list: in Polars 2.1 `concat_list` over when/then
+    structs with `list.drop_nulls` costs some 5 µs a row, twenty times this."""
     one_day = timedelta(days=1)
+    first = pl.col(best_start) if isinstance(best_start, str) else best_start
+    last = pl.col(best_end) if isinstance(best_end, str) else best_end
     start, end = pl.col("start"), pl.col("end")
-    first, last = pl.col(best_start), pl.col(best_end)
-    before = pl.when(first > start).then(span(start, first - one_day))
-    after = pl.when(last < end).then(span(last + one_day, end))
+    before, after = span(start, first - one_day), span(last + one_day, end)
+    early, late = first > start, last < end
     return (
         pl.when(first.is_null())
         .then(pl.concat_list([span(start, end)]))
-        .otherwise(pl.concat_list([before, after]).list.drop_nulls())
+        .when(early & late)
+        .then(pl.concat_list([before, after]))
+        .when(early)
+        .then(pl.concat_list([before]))
+        .when(late)
+        .then(pl.concat_list([after]))
+        .otherwise(pl.lit([], SPANS))
     )
+
+
+# The one report-picking policy, in two orders. For a whole-year figure: the report reaching
+# furthest into the year, then the longest (the annual one, else the latest cumulative one).
+# For the gaps a year's reports leave: the single report covering most of it, then the latest.
+LATEST = "latest"
+LONGEST = "longest"
+
+
+def pick_report(speaking: pl.DataFrame, order: str, keep: Sequence[str] = ()) -> pl.DataFrame:
+    """Per unit and year, the report the policy picks among `speaking` (reports giving the
+    figures): unit, year, best_period, best_start, best_end, and the columns in `keep`."""
+    length = pl.col("end") - pl.col("start")
+    keys = [pl.col("end"), length] if order == LATEST else [length, pl.col("end")]
+    return (
+        speaking.sort(keys, descending=True)
+        .group_by(["unit", "year"], maintain_order=True)
+        .first()
+        .select(
+            "unit",
+            "year",
+            pl.col("period").alias("best_period"),
+            pl.col("start").alias("best_start"),
+            pl.col("end").alias("best_end"),
+            *keep,
+        )
+    )
+
+
+def covers(first: str = "best_start", last: str = "best_end") -> pl.Expr:
+    """Whether the span [first, last] covers the judged period [start, end] (false: no span)."""
+    covered = (pl.col(first) <= pl.col("start")) & (pl.col(last) >= pl.col("end"))
+    return covered.fill_null(False)
+
+
+def sign_vs(value: pl.Expr, bound: Fraction) -> pl.Expr:
+    """sign(value − bound) for a whole-number value, exactly: value·q − p in 128 bits."""
+    p, q = bound.numerator, bound.denominator
+    return (value.cast(pl.Int128) * q - p).sign().cast(pl.Int64)
 
 
 def finish(

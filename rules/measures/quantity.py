@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from fractions import Fraction
 
 import polars as pl
 
 from cchc.facts.tables import FactTables
-from cchc.rules.measures.columns import SPANS, closed, finish, gaps_around, units_of, years_frame
+from cchc.rules.measures.columns import (
+    LATEST,
+    LONGEST,
+    SPANS,
+    closed,
+    covers,
+    finish,
+    gaps_around,
+    pick_report,
+    sign_vs,
+    units_of,
+    years_frame,
+)
 from cchc.rules.schema import QuantityMeasure, Rule, Target
 
 VALUES = {"vs_target": pl.Int64}
@@ -53,36 +64,6 @@ def speaking_reports(tables: FactTables, units: pl.DataFrame, ref: str) -> pl.Da
         .select("unit", "period", "start", "end", "year", count.alias("value"))
         .filter(pl.col("value").is_not_null())
     )
-
-
-def latest_report(speaking: pl.DataFrame) -> pl.DataFrame:
-    """Per unit and year, the report reaching furthest into the year, then the longest
-    (rules/measures/common.year_report): unit, year, best_period, best_start, best_end, value."""
-    return (
-        speaking.sort([pl.col("end"), pl.col("end") - pl.col("start")], descending=True)
-        .group_by(["unit", "year"], maintain_order=True)
-        .first()
-        .select(
-            "unit",
-            "year",
-            pl.col("period").alias("best_period"),
-            pl.col("start").alias("best_start"),
-            pl.col("end").alias("best_end"),
-            "value",
-        )
-    )
-
-
-def covers(first: str = "best_start", last: str = "best_end") -> pl.Expr:
-    """Whether the span [first, last] covers the judged period [start, end] (false: no span)."""
-    covered = (pl.col(first) <= pl.col("start")) & (pl.col(last) >= pl.col("end"))
-    return covered.fill_null(False)
-
-
-def sign_vs(value: pl.Expr, bound: Fraction) -> pl.Expr:
-    """sign(value − bound), exactly: value·q − p in 128 bits."""
-    p, q = bound.numerator, bound.denominator
-    return (value.cast(pl.Int128) * q - p).sign().cast(pl.Int64)
 
 
 def _measured(rule: Rule, rows: pl.DataFrame, as_of: date, source: pl.Expr) -> pl.DataFrame:
@@ -125,17 +106,7 @@ def _each_report(
     """Each report judged over its own period; and the year itself, when no single report
     covers it whole, is not enough data (the gaps are those the longest report leaves)."""
     own = _measured(rule, speaking, as_of, pl.lit(None, pl.Utf8))
-    longest = (
-        speaking.sort([pl.col("end") - pl.col("start"), pl.col("end")], descending=True)
-        .group_by(["unit", "year"], maintain_order=True)
-        .first()
-        .select(
-            "unit",
-            "year",
-            pl.col("start").alias("best_start"),
-            pl.col("end").alias("best_end"),
-        )
-    )
+    longest = pick_report(speaking, LONGEST).drop("best_period")
     years = per_year.join(longest, on=["unit", "year"], how="left")
     lacking = _uncovered(years.filter(~covers()), measure, as_of)
     return pl.concat([own, lacking], how="diagonal_relaxed")
@@ -151,7 +122,7 @@ def _observe_year(
     """The annual figure; while the year runs, the latest cumulative one. Once the year is over,
     a report ending before it decides only what the rest of the year cannot undo: a cumulative
     count already at a minimum, or already over a cap."""
-    years = per_year.join(latest_report(speaking), on=["unit", "year"], how="left")
+    years = per_year.join(pick_report(speaking, LATEST, ["value"]), on=["unit", "year"], how="left")
     chosen = pl.col("best_start").is_not_null()
     usable = chosen & (covers() | ~closed(as_of) | _settled(rule, measure))
     source = pl.when(pl.col("best_period") != pl.col("period")).then(pl.col("best_period"))

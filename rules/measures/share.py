@@ -13,10 +13,14 @@ import polars as pl
 
 from cchc.facts.tables import FactTables
 from cchc.rules.measures.columns import (
+    LATEST,
+    LONGEST,
     SPANS,
     closed,
+    covers,
     finish,
     gaps_around,
+    pick_report,
     units_of,
     years_frame,
 )
@@ -134,10 +138,9 @@ def _each_report(
     """Each report judged over its own period; and the year itself, when no report covers it
     whole, is not enough data: a Q1 report says nothing of the rest of the year."""
     own = _judge(rule, measure, speaking.with_columns(pl.lit(None, pl.Utf8).alias("source")), as_of)
-    best = _best_report(speaking)
+    best = pick_report(speaking, LONGEST)
     years = per_year.join(best, on=["unit", "year"], how="left")
-    covered = (pl.col("best_start") <= pl.col("start")) & (pl.col("best_end") >= pl.col("end"))
-    uncovered = years.filter(~covered.fill_null(False))
+    uncovered = years.filter(~covers())
     return pl.concat([own, _uncovered(uncovered, measure, as_of)], how="diagonal_relaxed")
 
 
@@ -150,10 +153,9 @@ def _year_reports(
 ) -> pl.DataFrame:
     """A whole-year share: from the annual report; while the year runs, from the latest
     cumulative one. Once the year is over, a report that ends before it cannot decide."""
-    latest = _latest_report(speaking)
+    latest = pick_report(speaking, LATEST)
     years = per_year.join(latest, on=["unit", "year"], how="left")
-    covered = (pl.col("best_start") <= pl.col("start")) & (pl.col("best_end") >= pl.col("end"))
-    usable = pl.col("best_start").is_not_null() & (covered.fill_null(False) | ~closed(as_of))
+    usable = pl.col("best_start").is_not_null() & (covers() | ~closed(as_of))
     chosen = _chosen(years.filter(usable), speaking)
     source = pl.when(pl.col("best_period") != pl.col("period")).then(pl.col("best_period"))
     judged = _judge(rule, measure, chosen.with_columns(source.alias("source")), as_of)
@@ -166,32 +168,6 @@ def _chosen(years: pl.DataFrame, speaking: pl.DataFrame) -> pl.DataFrame:
     """The judged years joined with the counts of the report chosen for each."""
     figures = speaking.select("unit", pl.col("period").alias("best_period"), *speaking.columns[5:])
     return years.join(figures, on=["unit", "best_period"], how="inner")
-
-
-def _best_report(speaking: pl.DataFrame) -> pl.DataFrame:
-    """Per unit and year, the single report covering most of the year (then the latest): the
-    one whose gaps the coverage policy reports."""
-    return _top(speaking, [(pl.col("end") - pl.col("start")), pl.col("end")])
-
-
-def _latest_report(speaking: pl.DataFrame) -> pl.DataFrame:
-    """Per unit and year, the report reaching furthest into the year (then the longest)."""
-    return _top(speaking, [pl.col("end"), (pl.col("end") - pl.col("start"))])
-
-
-def _top(speaking: pl.DataFrame, order: list[pl.Expr]) -> pl.DataFrame:
-    return (
-        speaking.sort([*order], descending=True)
-        .group_by(["unit", "year"], maintain_order=True)
-        .first()
-        .select(
-            "unit",
-            "year",
-            pl.col("period").alias("best_period"),
-            pl.col("start").alias("best_start"),
-            pl.col("end").alias("best_end"),
-        )
-    )
 
 
 def _uncovered(
