@@ -308,9 +308,12 @@ def rules_coverage() -> None:
 @click.option(
     "--engine", type=click.Choice(["durable", "python"]), default="python", show_default=True
 )
-def rules_examples(engine: str) -> None:
+@click.option("--plan", "plan_ids", multiple=True, metavar="ID", help="Only these plans' rules.")
+def rules_examples(engine: str, plan_ids: tuple[str, ...]) -> None:
     """Run every rule's own examples; exit 1 if any gives another status than it states."""
-    results = run_examples(list(app.catalogue().plans.values()), engine)  # type: ignore[arg-type]
+    catalogue = app.catalogue()
+    plans = app.plans_by_id(catalogue, plan_ids) if plan_ids else list(catalogue.plans.values())
+    results = run_examples(plans, engine)  # type: ignore[arg-type]
     failed = [r for r in results if not r.ok]
     for result in failed:
         _say(f"FAIL {result.rule_id}: {result.example.name}: {result.problem}")

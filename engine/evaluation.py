@@ -120,13 +120,16 @@ def evaluate(
     as_of: date,
     engine: EngineName = "auto",
     warnings: Iterable[str] = (),
+    warn: bool = True,
 ) -> Evaluation:
     """Every selected rule over the facts known on `as_of`. `warnings` are the caller's own (how
     the plans were chosen); the facts' warnings are added here, and the list is sorted, each
     warning once, so that every output format lists the same."""
     if isinstance(facts, FactSet):  # validated in memory (tests, a rule's examples)
         facts = tables_of(facts)
-    all_warnings = sorted({*warnings, *fact_warnings(plans, facts, as_of)})
+    # A rule's own examples have nothing to warn about: `warn=False` spares them the checks.
+    noticed = fact_warnings(plans, facts, as_of) if warn else []
+    all_warnings = sorted({*warnings, *noticed})
     tables = facts.known_as_of(as_of)
     selected: list[tuple[Plan, Rule]] = [(plan, rule) for plan in plans for rule in plan.rules]
     observed = [(rule, observe(rule, tables, as_of)) for _, rule in selected]

@@ -15,6 +15,7 @@ a report (`unit`, `period`…), or a header (`schema`, `jurisdiction`).
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -84,6 +85,17 @@ def read_tables(
         for path in files:
             text = read_fact_text(path, FAST_MAX_FILE_BYTES)
             before = columns.keys
+            if path.suffix.lower() == ".json" and len(files) == 1:
+                try:
+                    tables = document_tables(text, vocabulary or ALL, (str(path),))
+                except pl.exceptions.PolarsError:
+                    tables = None
+                if tables is not None:
+                    return (
+                        tables
+                        if tables.units.height and _consistent(tables, vocabulary or ALL)
+                        else None
+                    )
             if path.suffix.lower() == ".json":
                 columns.document(orjson.loads(text))
             else:
@@ -343,7 +355,7 @@ class _Columns:
             by_field=frame_of_long("by_field", None),
             events=frame_of_long("events", self.long["events"]).sort(sort, maintain_order=True),
             duties=frame_of_long("duties", self.long["duties"]).sort(
-                ["unit", "start", "end"], maintain_order=True
+                ["unit", "start", "end", "duty"], maintain_order=True
             ),
             tasks=frame_of_long("tasks", self.long["tasks"]).sort(sort, maintain_order=True),
             scores=frame_of_long("scores", None),
@@ -408,3 +420,286 @@ def _dates_inside(tables: FactTables) -> bool:
         ((tasks["completed"] < tasks["start"]) | (tasks["completed"] > tasks["end"])).any(),
     ]
     return not any(outside)
+
+
+# The same reading, for one JSON document, done by Polars' own JSON parser: it types every
+# column as it parses, so the checks are column-wise from the start. Anything this path does not
+# recognise at once (a `null`, task completions, a column of another type…) goes to the
+# record-by-record reading above, which is exact about every case.
+IDENTIFIER = r"^[\x21-\x7e]{1,120}$"
+PERIOD = r"^[0-9]{4}(-(Q[1-4]|H[12]|9M|M(0[1-9]|1[0-2])))?$"
+NULL = re.compile(r"\bnull\b")  # anywhere, even inside text: then the exact reading decides
+WORD = {"done": pl.Boolean, "date": pl.Utf8, "evidence": pl.Utf8}
+EVENT = {"kind": pl.Utf8, "date": pl.Utf8, "inspected": pl.Utf8, "by": pl.Utf8, "note": pl.Utf8}
+UNIT = {"id": pl.Utf8, "name": pl.Utf8, "kind": pl.Utf8, "parent": pl.Utf8, "agency": pl.Utf8,
+        "fields": pl.List(pl.Utf8)}  # fmt: skip
+
+
+def document_tables(text: str, vocabulary: Vocabulary, files: tuple[str, ...]) -> FactTables | None:
+    """One JSON document's tables by Polars' parser, or None (then read record by record)."""
+    if NULL.search(text):
+        return None
+    try:
+        top = pl.read_json(io.BytesIO(text.encode("utf-8")), infer_schema_length=None)
+    except pl.exceptions.PolarsError:
+        return None  # mixed types in a column, say: the record-by-record reading words it
+    if top.height != 1 or not set(top.columns) <= {"schema", "jurisdiction", "units", "reports"}:
+        return None
+    header = {key: top[key][0] for key in ("schema", "jurisdiction") if key in top.columns}
+    if header.get("schema", SCHEMA) != SCHEMA or "units" not in top.columns:
+        return None
+    jurisdiction = header.get("jurisdiction")
+    if jurisdiction is not None:
+        _identifier(jurisdiction)
+    units = _struct_rows(top["units"], UNIT)
+    reports = _struct_rows(top["reports"], None)
+    if units is None or reports is None or not set(reports.columns) <= REPORT_KEYS - {"tasks"}:
+        return None
+    keys = len(top.columns) + _given(units) + _given(reports.drop(*_NESTED, strict=False))
+    counts, counted = _counts(reports, vocabulary)
+    duties, in_duties = _duties(reports, vocabulary)
+    events, in_events = _events(reports, vocabulary)
+    if counts is None or duties is None or events is None:
+        return None
+    if keys + counted + in_duties + in_events != len(KEY_END.findall(text)):
+        return None  # a key given twice: the record-by-record reading finds it
+    if not _plain_units(units) or not _plain_reports(reports):
+        return None
+    return _assemble(units, reports, counts, duties, events, files, jurisdiction)
+
+
+_NESTED = ("dossiers", "indicators", "duties", "events")
+
+
+def _struct_rows(column: pl.Series, fields: dict[str, pl.DataType] | None) -> pl.DataFrame | None:
+    items = column.explode().drop_nulls()
+    if not isinstance(items.dtype, pl.Struct):
+        return None
+    rows = items.struct.unnest()
+    if len(set(rows.columns)) != len(rows.columns):
+        return None
+    if fields is not None and any(
+        name not in fields or rows.schema[name] != fields[name] for name in rows.columns
+    ):
+        return None
+    return rows
+
+
+def _given(frame: pl.DataFrame) -> int:
+    """How many keys the rows give: every value present (no `null` is written)."""
+    return int(sum(frame.select(pl.all().is_not_null().sum()).row(0))) if frame.width else 0
+
+
+def _counts(reports: pl.DataFrame, vocabulary: Vocabulary) -> tuple[pl.DataFrame | None, int]:
+    """The count columns (`dossiers.x`…), each an integer within bounds, of a known name."""
+    columns: list[pl.Series] = []
+    keys = 0
+    for group, known in (("dossiers", vocabulary.dossier_fields),
+                         ("indicators", vocabulary.indicators)):  # fmt: skip
+        if group not in reports.columns:
+            continue
+        column = reports[group]
+        if not isinstance(column.dtype, pl.Struct):
+            return None, 0
+        inner = column.struct.unnest()
+        if len(set(inner.columns)) != len(inner.columns):
+            return None, 0
+        for name in inner.columns:
+            values = inner[name]
+            if name not in known or values.dtype != pl.Int64:
+                return None, 0
+            if values.drop_nulls().is_between(0, MAX_COUNT).all() is False:
+                return None, 0
+            columns.append(values.alias(f"{group}.{name}"))
+        keys += int(column.is_not_null().sum()) + _given(inner)
+    return pl.DataFrame(columns), keys
+
+
+def _duties(reports: pl.DataFrame, vocabulary: Vocabulary) -> tuple[pl.DataFrame | None, int]:
+    """unit, period, duty, done, date, note: one row per duty a report speaks of."""
+    empty = pl.DataFrame(schema={"row": pl.UInt32, "duty": pl.Utf8, "done": pl.Boolean,
+                                 "date": pl.Utf8, "note": pl.Utf8})  # fmt: skip
+    if "duties" not in reports.columns:
+        return empty, 0
+    column = reports["duties"]
+    if not isinstance(column.dtype, pl.Struct):
+        return None, 0
+    inner = column.struct.unnest().with_row_index("row")
+    parts, keys = [], int(column.is_not_null().sum())
+    for name in inner.columns[1:]:
+        word = inner[name]
+        if name not in vocabulary.duties or not isinstance(word.dtype, pl.Struct):
+            return None, 0
+        fields = word.struct.unnest()
+        if any(f not in WORD or fields.schema[f] != WORD[f] for f in fields.columns):
+            return None, 0
+        keys += int(word.is_not_null().sum()) + _given(fields)
+        given = fields.with_columns(inner["row"], pl.lit(name).alias("duty")).filter(
+            word.is_not_null()
+        )
+        if "done" not in given.columns or given["done"].null_count():
+            return None, 0
+        parts.append(given.select(
+            "row", "duty", "done",
+            (pl.col("date") if "date" in given.columns else pl.lit(None, pl.Utf8)).alias("date"),
+            (pl.col("evidence") if "evidence" in given.columns else pl.lit(None, pl.Utf8))
+            .alias("note"),
+        ))  # fmt: skip
+    return (pl.concat(parts) if parts else empty), keys
+
+
+def _events(reports: pl.DataFrame, vocabulary: Vocabulary) -> tuple[pl.DataFrame | None, int]:
+    schema = {"row": pl.UInt32, "index": pl.Int32, **EVENT}
+    if "events" not in reports.columns:
+        return pl.DataFrame(schema=schema), 0
+    column = reports["events"]
+    if column.dtype == pl.List(pl.Null):
+        return pl.DataFrame(schema=schema), 0
+    if not (isinstance(column.dtype, pl.List) and isinstance(column.dtype.inner, pl.Struct)):
+        return None, 0
+    rows = (
+        reports.select(pl.col("events")).with_row_index("row")
+        .with_columns(pl.int_ranges(pl.col("events").list.len()).alias("index"))
+        .explode("events", "index").drop_nulls("events")
+    )  # fmt: skip
+    fields = rows["events"].struct.unnest()
+    if any(f not in EVENT or fields.schema[f] != EVENT[f] for f in fields.columns):
+        return None, 0
+    events = pl.concat([rows.select("row", pl.col("index").cast(pl.Int32)), fields],
+                       how="horizontal")  # fmt: skip
+    events = events.with_columns(
+        pl.lit(None, pl.Utf8).alias(f) for f in EVENT if f not in events.columns
+    )
+    kinds = vocabulary.event_kinds
+    if events["kind"].null_count():
+        return None, 0
+    known = events["kind"].is_in(list(kinds)).all() and all(
+        events[role].drop_nulls().str.contains(IDENTIFIER).all() for role in ("inspected", "by")
+    )
+    subject = [k for k, kind in kinds.items() if kind.needs_subject]
+    unnamed = events.filter(pl.col("kind").is_in(subject) & pl.col("inspected").is_null()).height
+    if not known or unnamed or events["date"].null_count():
+        return None, 0
+    return events.select(*schema), int(reports["events"].is_not_null().sum()) + _given(fields)
+
+
+def _plain_units(units: pl.DataFrame) -> bool:
+    ids = units.select([pl.col(c) for c in ("id", "parent", "agency") if c in units.columns])
+    names = units["name"]
+    fields = units["fields"].explode().drop_nulls() if "fields" in units.columns else None
+    # Polars' all() passes over nulls: a value that must be given is checked for null first.
+    if units["id"].null_count() or units["kind"].null_count():
+        return False
+    return bool(
+        units["kind"].is_in(list(UNIT_KINDS)).all()
+        and all(ids[c].drop_nulls().str.contains(IDENTIFIER).all() for c in ids.columns)
+        and names.null_count() == 0
+        and (names.str.strip_chars() == names).all()
+        and (names.str.len_chars() > 0).all()
+        and _plain_text(names)
+        and (fields is None or fields.str.contains(r"^[a-z0-9][a-z0-9-]*$").all())
+    )
+
+
+def _plain_text(text: pl.Series) -> bool:
+    text = text.drop_nulls()
+    return bool(
+        (text.str.len_chars() <= MAX_TEXT).all()
+        and not text.str.contains("\x00", literal=True).any()
+        and (text.str.normalize("NFC") == text).all()
+    )
+
+
+def _plain_reports(reports: pl.DataFrame) -> bool:
+    if reports["unit"].null_count() or reports["period"].null_count():
+        return False
+    dates = [c for c in DATE_KEYS if c in reports.columns]
+    return bool(
+        reports["unit"].str.contains(IDENTIFIER).all()
+        and reports["period"].str.contains(PERIOD).all()
+        and all(_plain_dates(reports[c]) for c in dates)
+    )
+
+
+def _plain_dates(text: pl.Series) -> bool:
+    text = text.drop_nulls()
+    days = text.str.to_date("%Y-%m-%d", strict=False)
+    return bool(
+        text.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$").all()
+        and days.null_count() == 0
+        and days.dt.year().is_between(MIN_YEAR, MAX_YEAR).all()
+    )
+
+
+def _assemble(
+    units: pl.DataFrame,
+    reports: pl.DataFrame,
+    counts: pl.DataFrame,
+    duties: pl.DataFrame,
+    events: pl.DataFrame,
+    files: tuple[str, ...],
+    jurisdiction: str | None,
+) -> FactTables | None:
+    """The tables, in the order and types facts/tables.py gives them."""
+    periods = {text: _period(text) for text in reports["period"].unique().to_list()}
+
+    def each(value: Any, dtype: pl.DataType) -> pl.Expr:
+        return pl.col("period").replace_strict(
+            {text: value(period) for text, period in periods.items()}, return_dtype=dtype
+        )
+
+    keyed = reports.select(
+        "unit",
+        each(str, pl.Utf8).alias("period"),
+        each(lambda p: p.start, pl.Date).alias("start"),
+        each(lambda p: p.end, pl.Date).alias("end"),
+        each(lambda p: p.year, pl.Int32).alias("year"),
+    ).with_row_index("row")
+    if not _plain_dates(duties["date"]) or not _plain_text(duties["note"]):
+        return None
+    if not _plain_dates(events["date"]) or not _plain_text(events["note"]):
+        return None
+    dates = {
+        key: (reports[key].str.to_date("%Y-%m-%d") if key in reports.columns
+              else pl.Series(key, [None] * reports.height, pl.Date))
+        for key in DATE_KEYS
+    }  # fmt: skip
+    names = sorted(counts.columns)
+    given = reports["events"].is_not_null() if "events" in reports.columns else None
+    table = pl.concat(
+        [
+            keyed,
+            pl.DataFrame([s.alias(k) for k, s in dates.items()]),
+            pl.DataFrame([
+                given.alias("events_given") if given is not None
+                else pl.Series("events_given", [False] * reports.height)
+            ]),
+            counts.select(names) if names else pl.DataFrame(),
+        ],
+        how="horizontal",
+    )  # fmt: skip
+    order = ["unit", "start", "end"]
+    where = keyed.select("row", "unit", "period", "start", "end")
+    long_duties = duties.join(where, on="row").select(
+        "unit", "period", "start", "end", "duty", "done",
+        pl.col("date").str.to_date("%Y-%m-%d"), "note",
+    ).sort([*order, "duty"], maintain_order=True)  # fmt: skip
+    long_events = events.join(where, on="row").select(
+        "unit", "period", "start", "end", "index", "kind",
+        pl.col("date").str.to_date("%Y-%m-%d"),
+        pl.coalesce("by", "unit").alias("actor"), "inspected", "by",
+    ).sort([*order, "index"], maintain_order=True)  # fmt: skip
+    return FactTables(
+        units=units.select(
+            (pl.col(c) if c in units.columns else pl.lit(None)).cast(kind).alias(c)
+            for c, kind in UNITS_SCHEMA.items()
+        ),
+        reports=table.drop("row").sort(order, maintain_order=True).cast(report_schema(names)),
+        by_field=frame_of_long("by_field", None),
+        events=long_events.cast(LONG_SCHEMAS["events"]),
+        duties=long_duties.cast(LONG_SCHEMAS["duties"]),
+        tasks=frame_of_long("tasks", None),
+        scores=frame_of_long("scores", None),
+        files=files,
+        jurisdiction=jurisdiction,
+    )

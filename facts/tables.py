@@ -133,7 +133,13 @@ def tables_of(facts: FactSet) -> FactTables:
     return FactTables(
         units=_units(facts),
         reports=pl.DataFrame(columns, schema=report_schema(names)),
-        **{kind: frame_of_long(kind, rows) for kind, rows in long.items()},
+        **{kind: frame_of_long(kind, rows) for kind, rows in long.items()}
+        | {
+            # A report's duties in name order, whatever order its file gave them in.
+            "duties": frame_of_long("duties", long["duties"]).sort(
+                ["unit", "start", "end", "duty"], maintain_order=True
+            )
+        },
         files=facts.files,
         jurisdiction=facts.jurisdiction,
         warnings=facts.warnings,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,19 @@ class Catalogue:
 
 
 def load_catalogue(directory: Path = PLANS_DIR) -> Catalogue:
+    """The shipped catalogue is read once per process (it is the same for every check, test or
+    example run); any other folder is read each time."""
+    if directory == PLANS_DIR:
+        return _shipped_catalogue()
+    return _read_catalogue(directory)
+
+
+@cache
+def _shipped_catalogue() -> Catalogue:
+    return _read_catalogue(PLANS_DIR)
+
+
+def _read_catalogue(directory: Path) -> Catalogue:
     problems: list[str] = []
     catalogue = Catalogue()
     for path in sorted(directory.glob("*.yaml")):

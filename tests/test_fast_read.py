@@ -142,23 +142,34 @@ def _replaced(document: Any, path: tuple, value: Any) -> Any:
     return copy
 
 
+def _deleted(document: Any, path: tuple) -> Any:
+    head, *rest = path
+    copy = dict(document) if isinstance(document, dict) else list(document)
+    if rest:
+        copy[head] = _deleted(document[head], tuple(rest))
+    else:
+        del copy[head]
+    return copy
+
+
 SMALL = generated_document(3, seed=11)
 SMALL["reports"][0]["tasks"] = []
 
 
 @settings(
-    max_examples=60, deadline=None, derandomize=True,
+    max_examples=80, deadline=None, derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )  # fmt: skip
 @given(
     path=st.sampled_from(_paths(SMALL)[1:]),
     value=st.sampled_from(MUTANTS),
     ndjson=st.booleans(),
+    delete=st.booleans(),
 )
 def test_a_mutated_fact_set_is_read_fast_only_as_the_full_loader_reads_it(
-    tmp_path: Path, path: tuple, value: Any, ndjson: bool
+    tmp_path: Path, path: tuple, value: Any, ndjson: bool, delete: bool
 ) -> None:
-    document = _replaced(SMALL, path, value)
+    document = _deleted(SMALL, path) if delete else _replaced(SMALL, path, value)
     if not isinstance(document, dict) or not isinstance(document.get("reports"), list):
         return
     if not isinstance(document.get("units"), list):

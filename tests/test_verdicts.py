@@ -13,7 +13,6 @@ from factsets import ON_TIME_SHARE, evaluate_rule
 from factsets import a_rule as rule_in
 
 from cchc.engine.evaluation import Evaluation, available_engines
-from cchc.engine.examples import run_examples
 from cchc.engine.findings import Finding
 from cchc.rules.catalogue import load_catalogue
 from cchc.rules.conditions import compile_condition, fields_of
@@ -400,8 +399,10 @@ def test_a_population_rule_without_its_responsible_unit_gives_no_finding(engine:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_every_catalogue_example_states_a_gap_exactly_when_it_is_not_met(engine: str) -> None:
-    results = run_examples(list(CATALOGUE.plans.values()), engine)
+def test_every_catalogue_example_states_a_gap_exactly_when_it_is_not_met(
+    engine: str, example_results: dict
+) -> None:
+    results = list(example_results[engine].values())
     assert results and all(result.finding is not None for result in results)
     wrong = [
         (result.rule_id, result.example.name, result.finding.status, result.finding.gap)
