@@ -28,7 +28,10 @@ AS_OF = date(2019, 1, 20)
 TIMER = """
 import json, statistics, sys, time
 from datetime import date
-from cchc.engine.evaluation import evaluate
+try:
+    from cchc.engine.evaluation import evaluate
+except ImportError:  # the previous release's name for the module
+    from cchc.engine.evaluate import evaluate
 from cchc.facts.load import facts_from_document
 from cchc.rules.catalogue import Plan, load_catalogue
 document = json.load(open(sys.argv[1], encoding="utf-8"))
