@@ -22,6 +22,7 @@ from cchc.rules.measures.columns import (
     covers,
     finish,
     gaps_around,
+    leading_columns,
     pick_report,
     units_of,
 )
@@ -114,13 +115,7 @@ def observe(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFrame:
 def _zero(rows: pl.DataFrame) -> pl.DataFrame:
     """A baseline of 0: no change can be a share of it."""
     return rows.select(
-        "unit",
-        "period",
-        "start",
-        "end",
-        pl.lit("not_applicable").alias("state"),
-        "closed",
-        pl.lit("zero_baseline").alias("reason"),
+        *leading_columns("not_applicable", "closed", "zero_baseline"),
         pl.col("base").alias("e.baseline"),
         pl.col("figure").alias("e.current"),
     )
@@ -137,12 +132,7 @@ def _measured(rule: Rule, measure: BaselineMeasure, rows: pl.DataFrame) -> pl.Da
     wide = pl.col("moved").cast(pl.Int128) * q - pl.col("base").cast(pl.Int128) * p
     vs_target = (wide.sign() * pl.col("base").sign()).cast(pl.Int64)
     return _with_change(rows).select(
-        "unit",
-        "period",
-        "start",
-        "end",
-        pl.lit("measured").alias("state"),
-        "closed",
+        *leading_columns("measured", "closed"),
         vs_target.alias("vs_target"),
         pl.col("base").alias("e.baseline"),
         pl.col("figure").alias("e.current"),
@@ -182,13 +172,7 @@ def _lacking(measure: BaselineMeasure, rows: pl.DataFrame) -> pl.DataFrame:
     base_spans = pl.when(base_lacks).then(pl.col("base_spans"))
     now_spans = pl.when(now_lacks).then(pl.col("spans"))
     return rows.select(
-        "unit",
-        "period",
-        "start",
-        "end",
-        pl.lit("no_data").alias("state"),
-        "closed",
-        pl.lit("uncovered").alias("reason"),
+        *leading_columns("no_data", "closed", "uncovered"),
         pl.lit([measure.indicator], pl.List(pl.Utf8)).alias("e.wanted"),
         pl.concat_list(
             [

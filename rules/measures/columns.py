@@ -134,6 +134,20 @@ def sign_vs(value: pl.Expr, bound: Fraction) -> pl.Expr:
     return (value.cast(pl.Int128) * q - p).sign().cast(pl.Int64)
 
 
+def leading_columns(state: str, closed: pl.Expr | str, reason: str | None = None) -> list[pl.Expr]:
+    """The columns every row of a measure's frame starts with: the unit and period judged, its
+    days, what the measure could do (`state`), whether the period is closed, and why not."""
+    return [
+        pl.col("unit"),
+        pl.col("period"),
+        pl.col("start"),
+        pl.col("end"),
+        pl.lit(state).alias("state"),
+        (pl.col(closed) if isinstance(closed, str) else closed).alias("closed"),
+        pl.lit(reason, pl.Utf8).alias("reason"),
+    ]
+
+
 def finish(
     frame: pl.DataFrame, values: dict[str, pl.DataType], evidence: dict[str, pl.DataType]
 ) -> pl.DataFrame:

@@ -20,6 +20,7 @@ from cchc.rules.measures.columns import (
     covers,
     finish,
     gaps_around,
+    leading_columns,
     pick_report,
     sign_vs,
     units_of,
@@ -69,12 +70,7 @@ def speaking_reports(tables: FactTables, units: pl.DataFrame, ref: str) -> pl.Da
 def _measured(rule: Rule, rows: pl.DataFrame, as_of: date, source: pl.Expr) -> pl.DataFrame:
     assert rule.target is not None and rule.target.value is not None
     return rows.select(
-        "unit",
-        "period",
-        "start",
-        "end",
-        pl.lit("measured").alias("state"),
-        closed(as_of).alias("closed"),
+        *leading_columns("measured", closed(as_of)),
         sign_vs(pl.col("value"), rule.target.value).alias("vs_target"),
         pl.col("value").alias("e.value"),
         source.alias("e.source"),
@@ -84,13 +80,7 @@ def _measured(rule: Rule, rows: pl.DataFrame, as_of: date, source: pl.Expr) -> p
 def _uncovered(rows: pl.DataFrame, measure: QuantityMeasure, as_of: date) -> pl.DataFrame:
     """No report covering the judged year gives the count: the gaps the best one leaves."""
     return rows.select(
-        "unit",
-        "period",
-        "start",
-        "end",
-        pl.lit("no_data").alias("state"),
-        closed(as_of).alias("closed"),
-        pl.lit("uncovered").alias("reason"),
+        *leading_columns("no_data", closed(as_of), "uncovered"),
         pl.lit([measure.indicator], pl.List(pl.Utf8)).alias("e.wanted"),
         gaps_around("best_start", "best_end").alias("e.uncovered"),
     )

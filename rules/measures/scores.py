@@ -20,7 +20,14 @@ from fractions import Fraction
 import polars as pl
 
 from cchc.facts.tables import FactTables
-from cchc.rules.measures.columns import SPANS, closed, finish, gaps_around, units_of
+from cchc.rules.measures.columns import (
+    SPANS,
+    closed,
+    finish,
+    gaps_around,
+    leading_columns,
+    units_of,
+)
 from cchc.rules.measures.common import decimal_text, sign, unique
 from cchc.rules.schema import Rule, ScoreMeasure, ScoreSumMeasure
 
@@ -72,12 +79,7 @@ def observe_score(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFrame:
         judged["vs_target"], [judged["s0"]], lambda value: sign(Fraction(value), target)
     )
     rows = judged.with_columns(vs_target).select(
-        "unit",
-        "period",
-        "start",
-        "end",
-        pl.lit("measured").alias("state"),
-        "closed",
+        *leading_columns("measured", "closed"),
         "vs_target",
         score.alias("e.score"),
         pl.lit(measure.code, pl.Utf8).alias("e.code"),
@@ -114,12 +116,7 @@ def observe_sum(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFrame:
         lambda total, whole: sign(Fraction(total), Fraction(whole)),
     )
     rows = judged.with_columns(parts_vs_total).select(
-        "unit",
-        "period",
-        "start",
-        "end",
-        pl.lit("measured").alias("state"),
-        "closed",
+        *leading_columns("measured", "closed"),
         "parts_vs_total",
         total.alias("e.parts"),
         whole.alias("e.whole"),
@@ -253,13 +250,7 @@ def _latest_with(
             pl.when(overlaps).then(last).alias("best_end"),
         )
         .select(
-            "unit",
-            "period",
-            "start",
-            "end",
-            pl.lit("no_data").alias("state"),
-            "closed",
-            pl.lit("uncovered").alias("reason"),
+            *leading_columns("no_data", "closed", "uncovered"),
             pl.lit(codes, pl.List(pl.Utf8)).alias("e.wanted"),
             gaps_around(first, last).alias("e.uncovered"),
         )

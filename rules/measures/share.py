@@ -20,6 +20,7 @@ from cchc.rules.measures.columns import (
     covers,
     finish,
     gaps_around,
+    leading_columns,
     pick_report,
     units_of,
     years_frame,
@@ -175,13 +176,7 @@ def _uncovered(
 ) -> pl.DataFrame:
     wanted = unique([*measure.numerator, *measure.denominator])
     return years.select(
-        "unit",
-        "period",
-        "start",
-        "end",
-        pl.lit("no_data").alias("state"),
-        closed(as_of).alias("closed"),
-        pl.lit("uncovered").alias("reason"),
+        *leading_columns("no_data", closed(as_of), "uncovered"),
         pl.lit(wanted, pl.List(pl.Utf8)).alias("e.wanted"),
         gaps_around("best_start", "best_end").alias("e.uncovered"),
     )
@@ -268,13 +263,7 @@ def _not_handled(
 ) -> pl.DataFrame:
     """A unit whose declared fields leave this one out has no dossiers of it to judge."""
     return ignored.join(years, how="cross").select(
-        "unit",
-        "period",
-        "start",
-        "end",
-        pl.lit("not_applicable").alias("state"),
-        closed(as_of).alias("closed"),
-        pl.lit("field_not_handled").alias("reason"),
+        *leading_columns("not_applicable", closed(as_of), "field_not_handled"),
         pl.lit(field, pl.Utf8).alias("e.field"),
         pl.col("fields").alias("e.fields"),
     )
