@@ -46,11 +46,10 @@ def _closed(measure: DutyMeasure, period: Period, as_of: date) -> bool:
     return as_of >= measure.due if measure.due_is == "before" else as_of > measure.due
 
 
-def _latest_words(tables: FactTables, judged: pl.DataFrame, duty: str, as_of: date) -> pl.DataFrame:
-    """Per unit and judged period, the latest report in the period that speaks of the duty (a
-    word dated after the evaluation date is not known yet): the one ending last, then the
-    longest. Its period, end, and what it says."""
-    words = tables.duties.filter(
+def _known_words(tables: FactTables, duty: str, as_of: date) -> pl.DataFrame:
+    """What the reports say of the duty, as known on the date (a word dated later is not known
+    yet), with the period of the report saying it as `source`."""
+    return tables.duties.filter(
         (pl.col("duty") == duty) & (pl.col("date").is_null() | (pl.col("date") <= as_of))
     ).select(
         "unit",
@@ -61,6 +60,13 @@ def _latest_words(tables: FactTables, judged: pl.DataFrame, duty: str, as_of: da
         "date",
         "note",
     )
+
+
+def _latest_words(tables: FactTables, judged: pl.DataFrame, duty: str, as_of: date) -> pl.DataFrame:
+    """Per unit and judged period, the latest report in the period that speaks of the duty (a
+    word dated after the evaluation date is not known yet): the one ending last, then the
+    longest. Its period, end, and what it says."""
+    words = _known_words(tables, duty, as_of)
     overlapping = (pl.col("source_start") <= pl.col("end")) & (
         pl.col("start") <= pl.col("source_end")
     )
@@ -85,17 +91,7 @@ def _monthly_words(
     specifically: the shortest (a month's own report), then the one ending last. A word dated
     after the evaluation date is not known yet; a "done" dated outside the month is another
     month's."""
-    words = tables.duties.filter(
-        (pl.col("duty") == duty) & (pl.col("date").is_null() | (pl.col("date") <= as_of))
-    ).select(
-        "unit",
-        pl.col("period").alias("source"),
-        pl.col("start").alias("source_start"),
-        pl.col("end").alias("source_end"),
-        "done",
-        "date",
-        "note",
-    )
+    words = _known_words(tables, duty, as_of)
     covering = (pl.col("source_start") <= pl.col("start")) & (pl.col("source_end") >= pl.col("end"))
     elsewhere = (
         pl.col("done")
