@@ -25,6 +25,7 @@ from cchc.reports import RENDERERS
 from cchc.reports.catalogue import coverage_rows, describe_rule, rule_rows
 from cchc.reports.output import (
     OutputError,
+    Rendered,
     check_destination,
     write_report,
     write_to_stream,
@@ -106,7 +107,7 @@ def _output_path(_ctx: click.Context, _param: click.Parameter, value: str | None
     return Path(value)
 
 
-def _deliver(text: str | bytes, output: Path | None) -> None:
+def _deliver(text: Rendered, output: Path | None) -> None:
     """The report to stdout, or to --output; a write error is exit 2 naming where."""
     try:
         if output is None:

@@ -69,7 +69,7 @@ def run(units: int, repeat: int) -> list[list[str]]:
     for engine in available_engines():
         eval_s, evaluation = best_of(repeat, lambda e=engine: evaluate(plans, facts, AS_OF, e))
         table_s, _ = best_of(repeat, lambda ev=evaluation: render_table(ev))
-        json_s, _ = best_of(repeat, lambda ev=evaluation: render_json(ev))
+        json_s, _ = best_of(repeat, lambda ev=evaluation: b"".join(render_json(ev)))
         peak = traced_peak(lambda e=engine: evaluate(plans, facts, AS_OF, e))
         rows.append(
             [

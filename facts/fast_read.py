@@ -102,7 +102,7 @@ def read_tables(
                 for line in text.splitlines():
                     if line.strip():
                         columns.record(orjson.loads(line))
-            if len(KEY_END.findall(text)) != columns.keys - before:
+            if _keys_written(text) != columns.keys - before:
                 return None  # a key given twice, which orjson silently keeps once
         tables = columns.tables(tuple(map(str, files)))
         if not tables.units.height or not _consistent(tables, vocabulary or ALL):
@@ -428,7 +428,6 @@ def _dates_inside(tables: FactTables) -> bool:
 # record-by-record reading above, which is exact about every case.
 IDENTIFIER = r"^[\x21-\x7e]{1,120}$"
 PERIOD = r"^[0-9]{4}(-(Q[1-4]|H[12]|9M|M(0[1-9]|1[0-2])))?$"
-NULL = re.compile(r"\bnull\b")  # anywhere, even inside text: then the exact reading decides
 WORD = {"done": pl.Boolean, "date": pl.Utf8, "evidence": pl.Utf8}
 EVENT = {"kind": pl.Utf8, "date": pl.Utf8, "inspected": pl.Utf8, "by": pl.Utf8, "note": pl.Utf8}
 UNIT = {"id": pl.Utf8, "name": pl.Utf8, "kind": pl.Utf8, "parent": pl.Utf8, "agency": pl.Utf8,
@@ -437,7 +436,7 @@ UNIT = {"id": pl.Utf8, "name": pl.Utf8, "kind": pl.Utf8, "parent": pl.Utf8, "age
 
 def document_tables(text: str, vocabulary: Vocabulary, files: tuple[str, ...]) -> FactTables | None:
     """One JSON document's tables by Polars' parser, or None (then read record by record)."""
-    if NULL.search(text):
+    if "null" in text:  # anywhere, even inside text: then the exact reading decides
         return None
     try:
         top = pl.read_json(io.BytesIO(text.encode("utf-8")), infer_schema_length=None)
@@ -461,7 +460,7 @@ def document_tables(text: str, vocabulary: Vocabulary, files: tuple[str, ...]) -
     events, in_events = _events(reports, vocabulary)
     if counts is None or duties is None or events is None:
         return None
-    if keys + counted + in_duties + in_events != len(KEY_END.findall(text)):
+    if keys + counted + in_duties + in_events != _keys_written(text):
         return None  # a key given twice: the record-by-record reading finds it
     if not _plain_units(units) or not _plain_reports(reports):
         return None
@@ -469,6 +468,13 @@ def document_tables(text: str, vocabulary: Vocabulary, files: tuple[str, ...]) -
 
 
 _NESTED = ("dossiers", "indicators", "duties", "events")
+SPACED_KEY_END = re.compile(r'"[ \t\n\r]+:')
+
+
+def _keys_written(text: str) -> int:
+    """How many `"…":` the text holds; a plain count unless some key has space before its colon."""
+    # str.count is ten times quicker than the regex over a national file; the regex stays exact.
+    return len(KEY_END.findall(text)) if SPACED_KEY_END.search(text) else text.count('":')
 
 
 def _struct_rows(column: pl.Series, fields: dict[str, pl.DataType] | None) -> pl.DataFrame | None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections import deque
 from collections.abc import Collection, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import orjson
@@ -19,11 +21,13 @@ import polars as pl
 
 from cchc import __version__
 from cchc.engine.evaluation import Evaluation
+from cchc.engine.findings import RuleFindings
 from cchc.rules.catalogue import Plan
 from cchc.rules.measures.columns import EVIDENCE
 from cchc.rules.schema import Rule
 
 SCHEMA = "cchc-findings/2"
+LOOK_AHEAD = 3  # rules' findings rendered ahead of the one being written
 # orjson writes UTF-8 and leaves DEL, C1 controls, bidi controls and lone surrogates raw. As \u
 # escapes they decode to exactly the same data, and a terminal showing the document cannot obey
 # them. (A regex: str.translate is 20 times slower on a 10,000-unit report.)
@@ -97,16 +101,31 @@ def chunks(evaluation: Evaluation, only: Collection[str] = ()) -> Iterator[bytes
         yield (b"\n" if index == 0 else b",\n") + orjson.dumps(key) + b": " + _dumps(value)
     yield b',\n"findings": ['
     first = True
-    for part in evaluation.parts:
+    for lines in _each_rules_lines(evaluation.parts, only):
+        if lines:
+            yield (b"\n" if first else b",\n") + lines.rstrip(b"\n").replace(b"\n", b",\n")
+            first = False
+    yield b"\n]}\n"
+
+
+def _each_rules_lines(parts: list[RuleFindings], only: Collection[str]) -> Iterator[bytes]:
+    """Each rule's findings as JSON lines, in order. Polars writes them without the GIL, so two
+    rules are written at once (and the file while they are); at most LOOK_AHEAD wait."""
+
+    def lines(part: RuleFindings) -> bytes:
         frame = part.frame
         if only:
             frame = frame.filter(pl.col("status").is_in(list(only)))
-        if not frame.height:
-            continue
-        lines = _lines(part.rule.id, frame)
-        yield (b"\n" if first else b",\n") + lines.rstrip(b"\n").replace(b"\n", b",\n")
-        first = False
-    yield b"\n]}\n"
+        return _lines(part.rule.id, frame) if frame.height else b""
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cchc-json") as pool:
+        waiting: deque[Future[bytes]] = deque()
+        for part in parts:
+            waiting.append(pool.submit(lines, part))
+            if len(waiting) > LOOK_AHEAD:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
 
 
 def _dumps(value: object) -> bytes:
@@ -150,10 +169,11 @@ def render_json(
     only: Collection[str] = (),
     lang: str = "en",
     everything: bool = True,
-) -> bytes:
+) -> Iterator[bytes]:
     """Every finding (or those of the statuses in `only`): a machine format lists them all.
-    UTF-8 bytes, as written: a national report is not decoded and encoded again."""
-    return b"".join(map(_escaped, chunks(evaluation, only)))
+    UTF-8 bytes in pieces, as written: a national report is neither decoded and encoded again
+    nor held whole (reports.output writes each piece while the next is made)."""
+    return map(_escaped, chunks(evaluation, only))
 
 
 def _escaped(chunk: bytes) -> bytes:
@@ -166,4 +186,4 @@ def _escaped(chunk: bytes) -> bytes:
 
 def as_document(evaluation: Evaluation, only: Collection[str] = ()) -> dict[str, Any]:
     """The document as Python data, as a reader of the file would load it."""
-    return orjson.loads(render_json(evaluation, only=only))
+    return orjson.loads(b"".join(render_json(evaluation, only=only)))

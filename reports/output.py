@@ -9,6 +9,11 @@
   report is written to it, so it lands wherever the shell redirected it (even with >>).
 - Any other existing file that is not regular (a character device, a FIFO) cannot be renamed
   over: it is opened and written directly.
+
+A report is text, bytes, or bytes in pieces (a national JSON report: 140 MB). Pieces going to a
+regular file are written by a second thread while the next piece is rendered (the kernel's copy
+and Polars' encoding both run without the GIL); pieces for a stream or a device are joined
+first, so that a renderer's failure leaves nothing half-written there either.
 """
 
 from __future__ import annotations
@@ -17,8 +22,12 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeAlias
+
+Rendered: TypeAlias = str | bytes | Iterable[bytes]
 
 # The descriptors /dev names for the process itself (symbolic links into /proc on Linux).
 _OWN_DESCRIPTOR = re.compile(r"^/(?:dev/fd|proc/self/fd)/(\d+)$")
@@ -60,22 +69,31 @@ def check_destination(path: Path) -> None:
         raise OutputError(f"{path}: is a folder; name a file")
 
 
-def write_report(text: str | bytes, path: Path, streams: dict[int, TextIO] | None = None) -> None:
-    """Write `text` (or UTF-8 bytes) to `path` as the module docstring says, or raise
-    OutputError naming the file. `streams` maps descriptor numbers to the open text streams of
-    this process (stdout, stderr): a report for those goes through them, so it neither overtakes
-    what they buffer nor bypasses how they were set up for the terminal."""
+def whole(report: Rendered) -> str | bytes:
+    """The report in one piece."""
+    return report if isinstance(report, str | bytes) else b"".join(report)
+
+
+def _pieces(report: Rendered) -> Iterable[bytes]:
+    if isinstance(report, str):  # renderers escape lone surrogates anyway
+        return [report.encode("utf-8", errors="replace")]
+    return [report] if isinstance(report, bytes) else report
+
+
+def write_report(report: Rendered, path: Path, streams: dict[int, TextIO] | None = None) -> None:
+    """Write the report to `path` as the module docstring says, or raise OutputError naming the
+    file. `streams` maps descriptor numbers to the open text streams of this process (stdout,
+    stderr): a report for those goes through them, so it neither overtakes what they buffer nor
+    bypasses how they were set up for the terminal."""
     check_destination(path)
     descriptor = own_descriptor(path)
-    # Renderers escape lone surrogates anyway; bytes (JSON) are UTF-8 already.
-    data = text if isinstance(text, bytes) else text.encode("utf-8", errors="replace")
     try:
         if descriptor is not None:
             stream = (streams or {}).get(descriptor)
             if stream is not None:
-                write_to_stream(stream, text)
+                write_to_stream(stream, report)
             else:
-                _write_all(descriptor, data)
+                _write_all(descriptor, b"".join(_pieces(whole(report))))
             return
         try:
             existing = os.lstat(path)
@@ -83,15 +101,16 @@ def write_report(text: str | bytes, path: Path, streams: dict[int, TextIO] | Non
             existing = None
         if existing is None or stat.S_ISREG(existing.st_mode):
             mode = None if existing is None else stat.S_IMODE(existing.st_mode)
-            _replace_file(data, path, mode)
+            _replace_file(_pieces(report), path, mode)
         else:
-            _write_existing(data, path)
+            _write_existing(b"".join(_pieces(whole(report))), path)
     except OSError as error:
         raise OutputError(f"{path}: cannot write: {error.strerror or error}") from error
 
 
-def write_to_stream(stream: TextIO, text: str | bytes) -> None:
+def write_to_stream(stream: TextIO, report: Rendered) -> None:
     """A report to an open text stream; bytes go to its binary buffer, after what it holds."""
+    text = whole(report)
     if isinstance(text, bytes):
         stream.flush()
         stream.buffer.write(text)
@@ -117,7 +136,19 @@ def _write_existing(data: bytes, path: Path) -> None:
         os.close(descriptor)
 
 
-def _replace_file(data: bytes, path: Path, mode: int | None) -> None:
+def _write_pieces(descriptor: int, pieces: Iterable[bytes]) -> None:
+    """Each piece written while the next is rendered; at most two pieces held at once."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-write") as writer:
+        pending: Future[None] | None = None
+        for piece in pieces:
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(_write_all, descriptor, piece)
+        if pending is not None:
+            pending.result()
+
+
+def _replace_file(pieces: Iterable[bytes], path: Path, mode: int | None) -> None:
     """Write a temporary file beside `path` and rename it over `path`; on any error, remove it.
     `mode`: the replaced file's permissions, or None for a new file's default."""
     temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
@@ -126,7 +157,7 @@ def _replace_file(data: bytes, path: Path, mode: int | None) -> None:
     descriptor = os.open(temporary, flags, 0o600 if mode is not None else _NEW_FILE_MODE)
     try:
         try:
-            _write_all(descriptor, data)
+            _write_pieces(descriptor, pieces)
             if mode is not None:
                 os.fchmod(descriptor, mode)  # exact, whatever the umask
             os.fsync(descriptor)  # the rename must not land before the data does

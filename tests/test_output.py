@@ -172,3 +172,25 @@ def test_write_report_refuses_a_link_even_when_called_directly(tmp_path: Path) -
     with pytest.raises(OutputError, match=r"link\.txt"):
         write_report("new", link)
     assert target.read_text(encoding="utf-8") == "keep"
+
+
+def test_a_report_in_pieces_is_written_whole_in_order(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    write_report((bytes([65 + n % 26]) * 100_000 for n in range(40)), out)
+    data = out.read_bytes()
+    assert len(data) == 4_000_000
+    assert data[::100_000] == bytes(65 + n % 26 for n in range(40))
+
+
+def test_a_renderer_failing_half_way_leaves_the_old_report_and_no_temporary(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    out.write_text("old", encoding="utf-8")
+
+    def pieces() -> Iterator[bytes]:
+        yield b"{" * 1_000_000
+        raise RuntimeError("renderer failed")
+
+    with pytest.raises(RuntimeError, match="renderer failed"):
+        write_report(pieces(), out)
+    assert out.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
