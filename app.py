@@ -15,6 +15,7 @@ from cchc.engine.evaluation import EngineName, Evaluation, available_engines, ev
 from cchc.facts.fast_read import FAST_SUFFIXES, read_tables
 from cchc.facts.files import MAX_TOTAL_BYTES, total_size
 from cchc.facts.load import FactError, expand_fact_paths, load_fact_files, words_outside
+from cchc.facts.notices import Notice
 from cchc.facts.tables import FactTables, tables_of
 from cchc.facts.vocabulary import vocabulary_for
 from cchc.rules.catalogue import Catalogue, CatalogueError, Plan, load_catalogue
@@ -36,7 +37,7 @@ class InputError(Exception):
 class PlanChoice:
     plans: list[Plan]
     # What the reader should know about the choice (a --plan for another year…).
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
 
 
 def catalogue() -> Catalogue:

@@ -32,6 +32,8 @@ from cchc.reports.output import (
 )
 from cchc.reports.table import ATTENTION
 from cchc.reports.terminal import printable
+from cchc.reports.wording import language
+from cchc.reports.wording.notices import word_notice
 
 INPUT_ERROR = 2
 INTERNAL_ERROR = 3
@@ -245,7 +247,8 @@ def facts() -> None:
 def facts_validate(paths: tuple[str, ...]) -> None:
     """Validate fact files without evaluating anything. Exit 2 when they are invalid."""
     fact_set = app.load_facts(paths, app.catalogue())
-    for warning in fact_set.warnings:
+    for notice in fact_set.warnings:
+        warning = word_notice(notice, language("en"))
         _say(f"warning: {printable(warning, keep_newlines=False)}", err=True)
     units, reports = fact_set.units.height, fact_set.reports.height
     _say(f"ok: {units} units, {reports} reports in {len(fact_set.files)} file(s)")

@@ -17,6 +17,7 @@ from cchc.engine import durable_evaluator
 from cchc.engine.findings import Finding, RuleFindings
 from cchc.engine.python_evaluator import PythonEvaluator
 from cchc.facts.model import FactSet
+from cchc.facts.notices import Notice
 from cchc.facts.periods import Period
 from cchc.facts.tables import FactTables, tables_of
 from cchc.rules.catalogue import Plan
@@ -27,6 +28,13 @@ from cchc.rules.schema import Rule
 
 MEASURING_THREADS = 4  # Polars frees the GIL while it computes: rules overlap even on 2 cores
 
+UNIT_COLUMNS = {
+    "id": pl.Utf8,
+    "name": pl.Utf8,
+    "kind": pl.Utf8,
+    "agency": pl.Utf8,
+    "parent": pl.Utf8,
+}
 EngineName = Literal["auto", "durable", "python"]
 STATUSES: tuple[str, ...] = ("pass", "fail", "pending", "missing", "not_applicable")
 
@@ -40,8 +48,13 @@ class Evaluation:
     rules_without_units: list[str] = field(default_factory=list)
     # Things a reader should know that do not change a verdict: an event dated after its report
     # was sent, facts no selected rule reads… Listed in every output format.
-    warnings: list[str] = field(default_factory=list)
-    unit_names: dict[str, str] = field(default_factory=dict)
+    warnings: list[Notice] = field(default_factory=list)
+    # The registry's units: id, name, kind, agency, parent (for names and roll-ups).
+    units: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=UNIT_COLUMNS))
+
+    @cached_property
+    def unit_names(self) -> dict[str, str]:
+        return dict(zip(self.units["id"], self.units["name"], strict=True))
 
     @cached_property
     def findings(self) -> list[Finding]:
@@ -122,7 +135,7 @@ def evaluate(
     facts: FactTables | FactSet,
     as_of: date,
     engine: EngineName = "auto",
-    warnings: Iterable[str] = (),
+    warnings: Iterable[Notice] = (),
     warn: bool = True,
 ) -> Evaluation:
     """Every selected rule over the facts known on `as_of`. `warnings` are the caller's own (how
@@ -150,7 +163,7 @@ def evaluate(
         evaluator.name,
         [rule.id for _, rule in selected if rule.id not in seen],
         all_warnings,
-        dict(zip(facts.units["id"], facts.units["name"], strict=True)),
+        facts.units.select(*UNIT_COLUMNS),
     )
 
 

@@ -25,6 +25,7 @@ from cchc.facts.files import (
 )
 from cchc.facts.files import expand_fact_paths as _expand
 from cchc.facts.model import FactSet, Problem, Report, Unit, report_problems
+from cchc.facts.notices import Notice
 from cchc.facts.periods import Period
 from cchc.facts.tables import FactTables
 from cchc.facts.validation import validate_fragment
@@ -123,7 +124,7 @@ def load_fact_files(
     if problems:
         raise FactError(problems)
     fragments: list[Fragment] = []
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     for path in files:
         try:
             fragments += _read_file(path, warnings)
@@ -154,7 +155,7 @@ def _registry_problems(facts: FactSet) -> list[str]:
     return [f"{', '.join(facts.files)}: no units: a fact set needs a registry of units"]
 
 
-def _read_file(path: Path, warnings: list[str]) -> list[Fragment]:
+def _read_file(path: Path, warnings: list[Notice]) -> list[Fragment]:
     suffix = path.suffix.lower()
     if suffix not in FACT_SUFFIXES:
         raise FactError(
@@ -174,12 +175,12 @@ def _read_file(path: Path, warnings: list[str]) -> list[Fragment]:
     return list(_document_fragments(str(path), document, warnings))
 
 
-def _document_fragments(file: str, document: Any, warnings: list[str]) -> Iterator[Fragment]:
+def _document_fragments(file: str, document: Any, warnings: list[Notice]) -> Iterator[Fragment]:
     if not isinstance(document, dict):
         raise FactError([f"{file}: expected a mapping with `units` and/or `reports`"])
     schema = document.get("schema", SCHEMA)
     if isinstance(schema, str) and schema.startswith(FINDINGS_SCHEMA_PREFIX):
-        warnings.append(f"{file}: skipped: a cchc findings report ({schema}), not facts")
+        warnings.append(Notice.of(file, "skipped_report", schema=str(schema)))
         return
     problems = [
         f"{file}: {excerpt(key)}: unknown top-level key{did_you_mean(key, TOP_LEVEL_KEYS)}"
@@ -207,7 +208,7 @@ def _document_fragments(file: str, document: Any, warnings: list[str]) -> Iterat
         raise FactError(problems)
 
 
-def _ndjson_fragments(file: str, text: str, warnings: list[str]) -> Iterator[Fragment]:
+def _ndjson_fragments(file: str, text: str, warnings: list[Notice]) -> Iterator[Fragment]:
     """One JSON object per line: a report (it has `period`), a unit (`id`), or a header
     (`schema`, `jurisdiction`)."""
     problems: list[str] = []

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from cchc.facts.notices import Notice
 from cchc.facts.periods import Period
 from cchc.facts.values import (
     clean_text,
@@ -274,7 +275,7 @@ class FactSet:
     files: tuple[str, ...] = ()
     jurisdiction: str | None = None  # e.g. "ha-noi": narrows the plans `cchc check` picks
     # What loading noticed without refusing (a findings report skipped in a facts folder…).
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Notice, ...] = ()
     _by_unit: dict[str, list[Report]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -17,6 +17,7 @@ from fractions import Fraction
 import polars as pl
 
 from cchc.facts.model import FactSet
+from cchc.facts.notices import Notice
 
 REPORT_KEY = ["unit", "period"]
 PERIOD_COLUMNS = {"unit": pl.Utf8, "period": pl.Utf8, "start": pl.Date, "end": pl.Date}
@@ -34,7 +35,7 @@ class FactTables:
     files: tuple[str, ...] = ()
     jurisdiction: str | None = None  # e.g. "ha-noi": narrows the plans `cchc check` picks
     # What loading noticed without refusing (a findings report skipped in a facts folder…).
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Notice, ...] = ()
 
     def known_as_of(self, as_of: date) -> FactTables:
         """The facts as they stood on a date: a report whose period had not begun, or that was

@@ -54,6 +54,8 @@ def rule_entry(plan: Plan, rule: Rule) -> dict[str, Any]:
     return {
         "plan": plan.id,
         "title": rule.title,
+        "title_vi": rule.title_vi,
+        "area": rule.area,
         "strength": rule.strength,
         "measure": rule.measure.kind,
         "target": _target(rule),
@@ -87,10 +89,12 @@ def header(evaluation: Evaluation, only: Collection[str]) -> dict[str, Any]:
         "summary": evaluation.summary(),
         # The statuses `findings` is limited to (--only); empty: every finding is listed.
         "only": sorted(only),
-        "warnings": list(evaluation.warnings),
+        "warnings": [notice.as_dict() for notice in evaluation.warnings],
         "rules_without_units": evaluation.rules_without_units,
         "rules": {rule.id: rule_entry(plan, rule) for plan, rule in evaluation.rules.values()},
-        "units": dict(sorted(evaluation.unit_names.items())),
+        "units": {
+            unit.pop("id"): unit for unit in evaluation.units.sort("id").iter_rows(named=True)
+        },
     }
 
 

@@ -14,7 +14,8 @@ from tabulate import tabulate
 from cchc.engine.evaluation import STATUSES, Evaluation
 from cchc.engine.findings import Finding
 from cchc.reports.terminal import printable
-from cchc.reports.wording import Wording, word
+from cchc.reports.wording import Wording, language, word
+from cchc.reports.wording.notices import word_notice
 
 STATUS_LABEL = {
     "pass": "PASS",
@@ -132,8 +133,9 @@ def _summary(evaluation: Evaluation, listed: list[Finding], statuses: Collection
     )
 
 
-def _warnings(evaluation: Evaluation) -> str:
-    lines = [f"  - {_line(warning)}" for warning in evaluation.warnings]
+def _warnings(evaluation: Evaluation, lang: str) -> str:
+    words = language(lang)
+    lines = [f"  - {_line(word_notice(notice, words))}" for notice in evaluation.warnings]
     return "\n".join([f"Warnings ({len(lines)}):", *lines])
 
 
@@ -191,5 +193,5 @@ def render_table(
             )
         )
     if evaluation.warnings:
-        blocks.append(_warnings(evaluation))
+        blocks.append(_warnings(evaluation, lang))
     return "\n\n".join(blocks) + "\n"

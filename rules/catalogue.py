@@ -26,6 +26,7 @@ from cchc.rules.schema import (
     Rule,
     ScoreTable,
     TaskMeasure,
+    short_title,
 )
 from cchc.rules.score_tables import score_table_rules, table_discrepancies
 
@@ -290,7 +291,9 @@ def _task_rule(task: AppendixTask) -> Rule:
     ]
     return Rule(
         id=task.id,
-        title=task.content if len(task.content) <= 90 else task.content[:87].rstrip() + "…",
+        title=task.title or short_title(task.content),
+        title_vi=short_title(task.content),
+        area=task.area,
         citation=Citation(clause=task.clause, quote=task.content),
         applies_to=task.applies_to,
         strength=task.strength,

@@ -1,7 +1,8 @@
 """Warnings: what a reader of the findings should know that changes no verdict.
 
-Nothing here refuses facts or alters a finding. Each function returns plain sentences, one per
-thing noticed; `evaluate()` lists them, sorted and once each, in every output format.
+Nothing here refuses facts or alters a finding. Each function returns notices (facts/notices.py):
+where, what kind, and the values, never a sentence; `evaluate()` lists them, sorted and once
+each, and every output format words them in its reader's language.
 
 The facts are read as tables (facts/tables.py), column-wise: a fact set of ten thousand units is
 checked in a few Polars queries, never one report at a time. Only the plans' rules, and the few
@@ -17,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from cchc.facts.notices import Notice
 from cchc.facts.tables import REPORT_KEY, FactTables
 from cchc.facts.vocabulary import QUANTITIES
 from cchc.rules.catalogue import Plan
@@ -26,7 +28,7 @@ from cchc.rules.schema import AppliesTo, Rule, TaskMeasure
 _PROSE_FIELDS = frozenset({"kind", "counted", "text"})
 
 
-def fact_warnings(plans: Sequence[Plan], tables: FactTables, as_of: date) -> list[str]:
+def fact_warnings(plans: Sequence[Plan], tables: FactTables, as_of: date) -> list[Notice]:
     """The warnings about a fact set checked against the selected plans on a date: the loader's
     own, events dated after their report was sent, task completions by units with no part in
     the task, facts no selected rule reads, and agency codes no selected plan knows."""
@@ -41,47 +43,50 @@ def fact_warnings(plans: Sequence[Plan], tables: FactTables, as_of: date) -> lis
     return sorted(set(found))
 
 
-def plan_choice_warnings(plans: Sequence[Plan], tables: FactTables) -> list[str]:
+def plan_choice_warnings(plans: Sequence[Plan], tables: FactTables) -> list[Notice]:
     """Plans chosen by hand (--plan) that do not fit the facts: another jurisdiction, or a year
     the facts do not report. Plans picked automatically fit by construction."""
     years = sorted(tables.years())
-    reported = ", ".join(map(str, years)) or "no period"
     warnings = []
     for plan in plans:
+        place = f"--plan {plan.id}"
         if tables.jurisdiction is not None and plan.info.jurisdiction != tables.jurisdiction:
             warnings.append(
-                f"--plan {plan.id}: the plan is for {plan.info.jurisdiction}, "
-                f"the facts are for {tables.jurisdiction}"
+                Notice.of(
+                    place,
+                    "plan_other_jurisdiction",
+                    plan_jurisdiction=plan.info.jurisdiction,
+                    jurisdiction=tables.jurisdiction,
+                )
             )
         if plan.info.year not in years:
-            warnings.append(
-                f"--plan {plan.id}: the plan is for {plan.info.year}, the facts report {reported}"
-            )
+            code, reported = ("plan_other_year", {"years": ", ".join(map(str, years))})
+            if not years:
+                code, reported = ("plan_no_period", {})
+            warnings.append(Notice.of(place, code, plan_year=plan.info.year, **reported))
     return warnings
 
 
-def _sentences(frame: pl.DataFrame, sentence: pl.Expr) -> list[str]:
-    return frame.select(sentence.alias("warning"))["warning"].to_list()
+def _notices(frame: pl.DataFrame, code: str, place: pl.Expr, **values: pl.Expr) -> list[Notice]:
+    """One notice per row: its place and values from the row."""
+    rows = frame.select(place.alias("place"), *(v.alias(k) for k, v in values.items()))
+    return [Notice.of(row.pop("place"), code, **row) for row in rows.iter_rows(named=True)]
 
 
-def events_after_sending(tables: FactTables) -> list[str]:
+def events_after_sending(tables: FactTables) -> list[Notice]:
     """A report cannot truly tell of an event held after it was sent: a typo in a date, or a
     report edited after sending."""
     sent = tables.reports.select(*REPORT_KEY, "submitted").filter(pl.col("submitted").is_not_null())
     late = tables.events.join(sent, on=REPORT_KEY, how="inner").filter(
         pl.col("date") > pl.col("submitted")
     )
-    return _sentences(
+    return _notices(
         late,
-        pl.format(
-            "reports[{} {}].events[{}]: the {} dated {} is after the report was sent on {}",
-            "unit",
-            "period",
-            "index",
-            "kind",
-            "date",
-            "submitted",
-        ),
+        "event_after_sending",
+        pl.format("reports[{} {}].events[{}]", "unit", "period", "index"),
+        kind=pl.col("kind"),
+        date=pl.col("date").cast(pl.Utf8),
+        submitted=pl.col("submitted").cast(pl.Utf8),
     )
 
 
@@ -107,7 +112,7 @@ def _takes_part(rule: Rule) -> pl.Expr:
     return owner if partners is None else owner | _matches(partners)
 
 
-def completions_by_outsiders(plans: Sequence[Plan], tables: FactTables) -> list[str]:
+def completions_by_outsiders(plans: Sequence[Plan], tables: FactTables) -> list[Notice]:
     """A task completion reported by a unit that neither owns the task nor partners in it: most
     likely the wrong task id, or the wrong unit's report. One warning per unit and task, as
     cumulative reports repeat the same completion."""
@@ -138,22 +143,31 @@ def completions_by_outsiders(plans: Sequence[Plan], tables: FactTables) -> list[
         )
         .filter(takes_part.not_())
     )
-    return _sentences(
-        outsiders,
-        pl.format(
-            "tasks[task={}]: a completion is reported by {}, which is neither an owner ({}) "
-            "nor a partner ({})",
-            "task",
-            "unit",
-            "owners",
-            "partners",
+    place = pl.format("tasks[task={}]", "task")
+    unit, owners = pl.col("unit"), pl.col("owners")
+    named = pl.col("partners").is_not_null()
+    return [
+        *_notices(
+            outsiders.filter(named),
+            "completion_by_outsider",
+            place,
+            unit=unit,
+            owners=owners,
+            partners=pl.col("partners"),
         ),
-    )
+        *_notices(
+            outsiders.filter(~named),
+            "completion_by_outsider_no_partners",
+            place,
+            unit=unit,
+            owners=owners,
+        ),
+    ]
 
 
-def _partners_text(rule: Rule) -> str:
+def _partners_text(rule: Rule) -> str | None:
     partners = getattr(rule.measure, "partners", None)
-    return partners.describe() if partners is not None else "none named as units"
+    return partners.describe() if partners is not None else None
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -225,18 +239,15 @@ def _reports_giving(tables: FactTables, read: set[str]) -> pl.DataFrame:
     return pl.concat(frames).filter(pl.col("reports") > 0)
 
 
-def unread_facts(plans: Sequence[Plan], tables: FactTables) -> list[str]:
+def unread_facts(plans: Sequence[Plan], tables: FactTables) -> list[Notice]:
     """Facts no rule of the selected plans reads: a fact for another plan, or a plan that
     does not check it. One warning per name, with the number of reports giving it."""
     giving = _reports_giving(tables, names_read(plans))
-    count = (
-        pl.when(pl.col("reports") == 1)
-        .then(pl.lit("1 report"))
-        .otherwise(pl.format("{} reports", "reports"))
-    )
-    return _sentences(
-        giving, pl.format("{}: given in {}; no rule of the selected plans reads it", "label", count)
-    )
+    once = pl.col("reports") == 1
+    return [
+        *_notices(giving.filter(once), "unread_fact_once", pl.col("label")),
+        *_notices(giving.filter(~once), "unread_fact", pl.col("label"), reports=pl.col("reports")),
+    ]
 
 
 def _agencies_named(plan: Plan) -> set[str]:
@@ -260,14 +271,13 @@ def _values_under(value: Any, key: str) -> Iterator[str]:
             yield from _values_under(item, key)
 
 
-def unknown_agencies(plans: Sequence[Plan], tables: FactTables) -> list[str]:
+def unknown_agencies(plans: Sequence[Plan], tables: FactTables) -> list[Notice]:
     """A unit's `agency:` code that no selected plan knows is likely a typo: the rules the plan
     addresses to that agency by name then miss the unit."""
     known = sorted(set().union(*(_agencies_named(plan) for plan in plans)))
     unknown = tables.units.filter(
         pl.col("agency").is_not_null() & pl.col("agency").is_in(known).not_()
     )
-    return _sentences(
-        unknown,
-        pl.format("units[{}].agency: {} is an agency no selected plan names", "id", "agency"),
+    return _notices(
+        unknown, "unknown_agency", pl.format("units[{}].agency", "id"), agency=pl.col("agency")
     )

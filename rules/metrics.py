@@ -40,6 +40,7 @@ class Metric:
     formula: str  # as written
     meaning: str
     counted: str
+    counted_vi: str
     numerator: tuple[str, ...]  # a count's or an events count's terms
     denominator: tuple[str, ...] = ()  # empty: not a share
 
@@ -93,12 +94,15 @@ def parse_formula(formula: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return numerator, denominator
 
 
+_KEYS = ("formula", "meaning", "counted", "counted_vi")
+
+
 def _metric(name: object, spec: object) -> Metric:
     if not isinstance(name, str) or not _NAME.match(name):
         raise MetricError(f"{name!r} is not a metric name (lower case, digits and _)")
-    if not isinstance(spec, dict) or set(spec) != {"formula", "meaning", "counted"}:
-        raise MetricError(f"{name}: give exactly `formula`, `meaning` and `counted`")
-    for key in ("formula", "meaning", "counted"):
+    if not isinstance(spec, dict) or set(spec) != set(_KEYS):
+        raise MetricError(f"{name}: give exactly {', '.join(f'`{key}`' for key in _KEYS)}")
+    for key in _KEYS:
         value = spec[key]
         if not isinstance(value, str) or not value.strip() or "\n" in value.strip():
             raise MetricError(f"{name}.{key}: one line of text")
@@ -111,6 +115,7 @@ def _metric(name: object, spec: object) -> Metric:
         " ".join(spec["formula"].split()),
         spec["meaning"].strip(),
         spec["counted"].strip(),
+        spec["counted_vi"].strip(),
         numerator,
         denominator,
     )

@@ -142,7 +142,12 @@ def _with_metric(data: Any, kinds: tuple[str, ...]) -> Any:
     spelled = [key for key, value in filled.items() if key in data and data[key] != value]
     if spelled:
         raise ValueError(f"give `metric` or {' and '.join(spelled)}, not both")
-    return {**data, **filled, "counted": data.get("counted", named.counted)}
+    return {
+        **data,
+        **filled,
+        "counted": data.get("counted", named.counted),
+        "counted_vi": data.get("counted_vi", named.counted_vi),
+    }
 
 
 class ShareMeasure(_Strict):
@@ -155,6 +160,7 @@ class ShareMeasure(_Strict):
     denominator: list[FieldRef] = Field(min_length=1)
     window: Window = "each_report"
     counted: Text  # what the numerator counts, for the gap: "dossiers resolved on time or early"
+    counted_vi: Text | None = None  # the same, in Vietnamese
     # Dossier counts of one field of procedures only (`dossiers_by_field.<field>`), or all
     # dossiers less some fields: "100% on time, except land and planning at 99%".
     field: FieldCode | None = None
@@ -183,6 +189,7 @@ class QuantityMeasure(_Strict):
     indicator: FieldRef
     window: Window = "year"
     counted: Text
+    counted_vi: Text | None = None  # the same, in Vietnamese
     # A count that only grows through the year (initiatives, violations found), as opposed to a
     # stock or a rank: a cumulative report before the year's end already meeting a minimum, or
     # already over a cap, decides the year.
@@ -197,6 +204,7 @@ class RangeMeasure(_Strict):
     denominator: list[FieldRef] = Field(min_length=1)
     window: Window = "year"
     counted: Text
+    counted_vi: Text | None = None  # the same, in Vietnamese
 
 
 class EventCountMeasure(_Strict):
@@ -205,6 +213,7 @@ class EventCountMeasure(_Strict):
     kind: Literal["event_count"]
     event: str
     counted: Text
+    counted_vi: Text | None = None  # the same, in Vietnamese
 
     @field_validator("event")
     @classmethod
@@ -221,6 +230,7 @@ class PopulationShareMeasure(_Strict):
     event: str
     population: AppliesTo
     counted: Text
+    counted_vi: Text | None = None  # the same, in Vietnamese
     # registry: the population is every matching unit in the registry, one finding overall;
     # children: each unit the rule applies to, over its own matching child units (a district
     # inspecting 30% of its communes), one finding per applicable unit.
@@ -308,6 +318,7 @@ class BaselineMeasure(_Strict):
     baseline: PeriodField
     direction: Literal["decrease", "increase"]
     counted: Text
+    counted_vi: Text | None = None  # the same, in Vietnamese
 
 
 class CompareMeasure(_Strict):
@@ -323,6 +334,7 @@ class CompareMeasure(_Strict):
     against: Literal["previous_year"] | Annotated[int, Field(ge=1900, le=2100)]
     direction: Literal["higher_is_better", "lower_is_better"] = "higher_is_better"
     counted: Text  # taken from the metric unless the rule says its own
+    counted_vi: Text | None = None  # the same, in Vietnamese
     # Filled from the metric; never written in a plan file (see _with_metric). `events`: an
     # events count's kinds, by their bare names, as the facts' events name them.
     numerator: list[str] = Field(min_length=1)
@@ -384,11 +396,34 @@ class Example(_Strict):
 
 
 Strength = Literal["firm", "aspirational"]
+# The area of CCHC a rule belongs to, for roll-ups: the seven areas of the national programme
+# (Nghị quyết 76/NQ-CP; the plans' own sections follow them), and the three indexes a plan may
+# set targets on. Reports name them in the reader's language (reports/messages/*/areas.yaml).
+Area = Literal[
+    "chi-dao-dieu-hanh",  # công tác chỉ đạo, điều hành (reporting, inspection, propaganda…)
+    "the-che",  # cải cách thể chế
+    "tthc",  # cải cách thủ tục hành chính
+    "to-chuc-bo-may",  # cải cách tổ chức bộ máy
+    "cong-vu",  # cải cách chế độ công vụ
+    "tai-chinh-cong",  # cải cách tài chính công
+    "chinh-quyen-so",  # xây dựng và phát triển chính quyền điện tử, chính quyền số
+    "par-index",  # Chỉ số cải cách hành chính (PAR INDEX)
+    "sipas",  # Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)
+    "papi",  # Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh (PAPI)
+]
+AREAS: tuple[str, ...] = Area.__args__  # type: ignore[attr-defined]
+
+
+def short_title(text: str) -> str:
+    """A generated rule's title from the source's words: at most 90 characters."""
+    return text if len(text) <= 90 else text[:87].rstrip() + "…"
 
 
 class Rule(_Strict):
     id: RuleId
-    title: Text
+    title: Text  # English
+    title_vi: Text | None = None  # Vietnamese
+    area: Area | None = None
     citation: Citation
     applies_to: AppliesTo
     strength: Strength
@@ -457,6 +492,8 @@ class AppendixTask(_Strict):
     due: date
     applies_to: AppliesTo
     strength: Literal["firm", "aspirational"] = "firm"
+    area: Area | None = None
+    title: Text | None = None  # English; the content (Vietnamese, verbatim) is the title in vi
     notes: list[Text] = Field(default_factory=list)
 
 
@@ -501,6 +538,7 @@ class ScoreTable(_Strict):
     applies_to: AppliesTo
     strength: Literal["firm", "aspirational"]
     period: PeriodField
+    area: Area | None = None
     aggregate: Literal["sum", "none"]  # whether a parent's points are the sum of its parts'
     rows: list[ScoreRow] = Field(min_length=1)
     notes: list[Text] = Field(default_factory=list)
@@ -526,6 +564,7 @@ class PlanDefaults(_Strict):
     periods: Annotated[list[PeriodField], Field(min_length=1)] | None = None
     applies_to: AppliesTo | None = None
     strength: Strength | None = None
+    area: Area | None = None
 
 
 class PlanFile(_Strict):

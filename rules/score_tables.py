@@ -16,6 +16,7 @@ from cchc.rules.schema import (
     ScoreSumMeasure,
     ScoreTable,
     Target,
+    short_title,
 )
 
 STEP = Fraction(1, 1000)  # the tables give points to three decimals
@@ -63,7 +64,9 @@ def _score_rule(table: ScoreTable, row: ScoreRow) -> Rule:
     ]
     return Rule(
         id=f"{table.id_prefix}-{row.code}",
-        title=row.title if len(row.title) <= 90 else row.title[:87].rstrip() + "…",
+        title=short_title(row.title),  # the source's words in both languages: no translation is law
+        title_vi=short_title(row.title),
+        area=table.area,
         citation=Citation(clause=f"{table.clause}, {row.code}", quote=row.title),
         applies_to=table.applies_to,
         strength=table.strength,
@@ -83,6 +86,8 @@ def _sum_rule(table: ScoreTable, row: ScoreRow, parts: list[ScoreRow]) -> Rule:
     return Rule(
         id=f"{table.id_prefix}-{row.code}-SUM",
         title=f"Reported parts of {row.code} add up to it",
+        title_vi=f"Điểm các tiêu chí thành phần của {row.code} cộng lại bằng điểm của {row.code}",
+        area=table.area,
         citation=Citation(clause=f"{table.clause}, {row.code}", quote=row.title),
         applies_to=table.applies_to,
         strength="firm",

@@ -255,10 +255,12 @@ def test_warnings_are_listed_once_sorted_and_counted_in_json(tmp_path: Path) -> 
     args = ["check", str(warned_facts(tmp_path)), "--as-of", "2020-01-15", "--format", "json"]
     document = json.loads(run(*args, "--plan", "hanoi-papi-2018").output)
     warnings = document["warnings"]
-    assert warnings == sorted(set(warnings)) and document["summary"]["warnings"] == len(warnings)
-    assert any(w.startswith("reports[q 2019-Q1].events[0]") for w in warnings)
-    assert any(w.startswith("dossiers.pending_past_due") for w in warnings)
-    assert any(w.startswith("--plan hanoi-papi-2018") and "2019" in w for w in warnings)
+    places = [(w["at"], w["code"]) for w in warnings]
+    assert places == sorted(set(places)) and document["summary"]["warnings"] == len(warnings)
+    assert ("reports[q 2019-Q1].events[0]", "event_after_sending") in places
+    assert ("dossiers.pending_past_due", "unread_fact_once") in places
+    [year] = [w for w in warnings if w["at"] == "--plan hanoi-papi-2018"]
+    assert (year["code"], year["plan_year"], year["years"]) == ("plan_other_year", 2018, "2019")
     # Warnings never change the exit status: it follows the firm failures alone.
     checked = run(*args, "--plan", "hanoi-cchc-2019")
     summary = json.loads(checked.output)["summary"]
@@ -276,7 +278,8 @@ def test_the_table_lists_the_warnings_and_counts_them(tmp_path: Path) -> None:
     count = document["summary"]["warnings"]
     assert count >= 2 and f"warnings: {count}" in output
     listed = output.split(f"Warnings ({count}):\n", 1)[1].splitlines()
-    assert [line.removeprefix("  - ") for line in listed] == document["warnings"]
+    places = [line.removeprefix("  - ").split(": ")[0] for line in listed]
+    assert places == [warning["at"] for warning in document["warnings"]]
 
 
 def test_the_summary_after_writing_a_file_counts_listed_findings_and_warnings(

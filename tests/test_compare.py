@@ -529,7 +529,8 @@ def test_a_formula_that_cannot_be_read_is_refused(formula: str, problem: str) ->
 def test_a_metrics_file_with_a_bad_entry_names_the_file_and_the_metric(tmp_path: Path) -> None:
     path = tmp_path / "metrics.yaml"
     path.write_text(
-        "late:\n  formula: dossiers.resolved_lat\n  meaning: m\n  counted: c\n", encoding="utf-8"
+        "late:\n  formula: dossiers.resolved_lat\n  meaning: m\n  counted: c\n  counted_vi: c\n",
+        encoding="utf-8",
     )
     with pytest.raises(MetricError, match=r"metrics\.yaml: late\.formula"):
         load_metrics(path)

@@ -129,7 +129,9 @@ def test_a_findings_report_in_the_facts_folder_is_skipped_with_a_warning(tmp_pat
     (tmp_path / "report.json").write_text(json.dumps(report), encoding="utf-8")
     facts = load_fact_files(expand_fact_paths([tmp_path]))
     assert list(facts.units) == ["q"]
-    assert len(facts.warnings) == 1 and "report.json" in facts.warnings[0]
+    [warning] = facts.warnings
+    assert (warning.code, warning.value("schema")) == ("skipped_report", "cchc-findings/1")
+    assert warning.place.endswith("report.json")
 
 
 def test_terminal_escapes_in_a_bad_value_are_shown_escaped(tmp_path: Path) -> None:

@@ -78,7 +78,7 @@ def test_json_keeps_the_exact_data_with_nothing_raw(tmp_path: Path) -> None:
     result = run("check", str(hostile_facts(tmp_path)), "--as-of", "2019-04-15", "--format", "json")
     assert not any(character in result.stdout for character in RAW)
     document = json.loads(result.stdout)
-    assert document["units"]["q"] == HOSTILE
+    assert document["units"]["q"]["name"] == HOSTILE
     assert any(f["unit"] == "q" for f in document["findings"])
 
 

@@ -13,7 +13,10 @@ from pydantic import BaseModel
 from cchc.app import choose_plans
 from cchc.engine.evaluation import evaluate
 from cchc.facts.load import facts_from_document
+from cchc.facts.notices import Notice
 from cchc.facts.tables import FactTables, tables_of
+from cchc.reports.wording import language
+from cchc.reports.wording.notices import word_notice
 from cchc.rules.catalogue import Catalogue, Plan
 from cchc.rules.caveats import fact_warnings, names_read, plan_choice_warnings
 from cchc.rules.schema import (
@@ -92,7 +95,7 @@ def facts(*reports: dict[str, Any], units: list[dict[str, Any]] = UNITS) -> Fact
     return tables_of(facts_from_document({"units": units, "reports": list(reports)}))
 
 
-def warnings_for(fact_set: FactTables, plans: list[Plan] | None = None) -> list[str]:
+def warnings_for(fact_set: FactTables, plans: list[Plan] | None = None) -> list[Notice]:
     return fact_warnings(plans or [PLAN], fact_set, AS_OF)
 
 
@@ -107,7 +110,12 @@ def test_an_event_after_its_report_was_sent_is_warned_about_once_per_report() ->
         ],
     }
     [warning] = warnings_for(facts(report))
-    assert "reports[q 2019-Q1].events[1]" in warning and "2019-03-22" in warning
+    assert (warning.place, warning.code) == ("reports[q 2019-Q1].events[1]", "event_after_sending")
+    assert dict(warning.values) == {
+        "kind": "dialogue",
+        "date": "2019-03-22",
+        "submitted": "2019-03-01",
+    }
 
 
 def test_events_of_a_report_with_no_sending_date_or_not_yet_sent_are_not_warned_about() -> None:
@@ -127,11 +135,11 @@ def test_a_completion_by_a_unit_neither_owner_nor_partner_is_warned_about(
     reports = [
         {"unit": unit, "period": period, "tasks": [completion]} for period in ("2019-H1", "2019")
     ]
-    found = [w for w in warnings_for(facts(*reports)) if "T-TASK" in w]
+    found = [w for w in warnings_for(facts(*reports)) if w.place == "tasks[task=T-TASK]"]
     # One warning for the unit and task, though both cumulative reports repeat the completion.
     assert len(found) == (1 if warned else 0)
     if warned:
-        assert f"by {unit}," in found[0]
+        assert (found[0].code, found[0].value("unit")) == ("completion_by_outsider", unit)
 
 
 def test_without_partners_only_owners_are_expected_to_report_a_completion() -> None:
@@ -142,7 +150,8 @@ def test_without_partners_only_owners_are_expected_to_report_a_completion() -> N
         "tasks": [{"task": "T-TASK", "completed": "2019-05-01"}],
     }
     [warning] = warnings_for(facts(report), [plan(no_partners)])
-    assert "tasks[task=T-TASK]" in warning and "tp" in warning
+    assert (warning.place, warning.value("unit")) == ("tasks[task=T-TASK]", "tp")
+    assert warning.code == "completion_by_outsider_no_partners"
 
 
 def test_facts_no_selected_rule_reads_give_one_warning_per_name_with_the_report_count() -> None:
@@ -170,14 +179,15 @@ def test_facts_no_selected_rule_reads_give_one_warning_per_name_with_the_report_
         "scores.PAR-2",
         "tasks[task=X-OTHER]",
     ]
-    assert sorted(w.split(":")[0] for w in found) == sorted(unread)
-    assert all("3 reports" in warning for warning in found)
+    assert sorted(w.place for w in found) == sorted(unread)
+    assert all((w.code, w.value("reports")) == ("unread_fact", 3) for w in found)
 
 
 def test_fields_of_procedures_no_rule_selects_are_warned_about() -> None:
     by_field = {"dossiers_by_field": {"dat-dai": {"resolved_late": 1}}}
     report = {"unit": "q", "period": "2019-Q1", "dossiers": {"resolved_late": 1}, **by_field}
-    assert [w.split(":")[0] for w in warnings_for(facts(report))] == ["dossiers_by_field.dat-dai"]
+    [warning] = warnings_for(facts(report))
+    assert (warning.place, warning.code) == ("dossiers_by_field.dat-dai", "unread_fact_once")
     excepted = rule(
         "T-EXCEPT",
         ShareMeasure(
@@ -222,7 +232,7 @@ def test_names_read_come_from_any_measure_field_including_ones_added_later() -> 
 def test_an_agency_code_no_selected_plan_names_is_warned_about() -> None:
     units = [*UNITS, {"id": "s2", "name": "Sở khác", "kind": "department", "agency": "so-typo"}]
     [warning] = warnings_for(facts(units=units))
-    assert warning.startswith("units[s2].agency") and "so-typo" in warning
+    assert (warning.place, warning.value("agency")) == ("units[s2].agency", "so-typo")
 
 
 def test_an_agency_named_only_as_a_partner_or_population_is_known() -> None:
@@ -237,8 +247,9 @@ def test_an_agency_named_only_as_a_partner_or_population_is_known() -> None:
 
 
 def test_the_loaders_own_warnings_are_listed() -> None:
-    with_warning = replace(facts(), warnings=("report.json: skipped",))
-    assert warnings_for(with_warning) == ["report.json: skipped"]
+    skipped = Notice.of("report.json", "skipped_report", schema="cchc-findings/2")
+    with_warning = replace(facts(), warnings=(skipped,))
+    assert warnings_for(with_warning) == [skipped]
 
 
 def test_an_explicit_plan_for_another_jurisdiction_or_year_is_warned_about(
@@ -253,8 +264,11 @@ def test_an_explicit_plan_for_another_jurisdiction_or_year_is_warned_about(
     choice = choose_plans(catalogue, ["hanoi-cchc-2019", "hanoi-cchc-2019"], fact_set)
     assert [p.id for p in choice.plans] == ["hanoi-cchc-2019"]  # named twice, checked once
     assert len(choice.warnings) == 2
-    assert any("ha-noi" in w and "thanh-xuan" in w for w in choice.warnings)
-    assert any("2019" in w and "2024" in w for w in choice.warnings)
+    assert {w.place for w in choice.warnings} == {"--plan hanoi-cchc-2019"}
+    [other_place] = [w for w in choice.warnings if w.code == "plan_other_jurisdiction"]
+    assert dict(other_place.values) == {"plan_jurisdiction": "ha-noi", "jurisdiction": "thanh-xuan"}
+    [other_year] = [w for w in choice.warnings if w.code == "plan_other_year"]
+    assert dict(other_year.values) == {"plan_year": 2019, "years": "2024"}
     assert choose_plans(catalogue, [], fact_set).warnings == []
     assert plan_choice_warnings([plan(year=2024)], facts({"unit": "q", "period": "2024"})) == []
 
@@ -268,9 +282,48 @@ def test_evaluate_lists_every_warning_once_sorted_and_counts_them(catalogue: Cat
         "events": [{"kind": "dialogue", "date": "2019-03-22"}],
     }
     plans = [catalogue.plans["hanoi-cchc-2019"]]
-    given = ["--plan z: zzz", "--plan a: aaa", "--plan a: aaa"]
+    given_a = Notice.of("--plan a", "plan_no_period", plan_year=2019)
+    given = [Notice.of("--plan z", "plan_no_period", plan_year=2019), given_a, given_a]
     evaluation = evaluate(plans, facts(report), AS_OF, "python", given)
     assert evaluation.warnings == sorted(set(evaluation.warnings))
-    assert evaluation.warnings.count("--plan a: aaa") == 1
+    assert evaluation.warnings.count(given_a) == 1
     assert len(evaluation.warnings) == 4  # the two given, the late event, the unread indicator
     assert evaluation.summary()["warnings"] == 4
+
+
+EVERY_NOTICE = [
+    Notice.of("reports[q 2019]", "event_after_sending", kind="dialogue", date="2019-03-22",
+              submitted="2019-03-01"),
+    Notice.of("tasks[task=T]", "completion_by_outsider", unit="s", owners="q", partners="tp"),
+    Notice.of("tasks[task=T]", "completion_by_outsider_no_partners", unit="s", owners="q"),
+    Notice.of("indicators.x", "unread_fact", reports=3),
+    Notice.of("indicators.x", "unread_fact_once"),
+    Notice.of("units[s].agency", "unknown_agency", agency="so-typo"),
+    Notice.of("--plan p", "plan_other_jurisdiction", plan_jurisdiction="hn", jurisdiction="hue"),
+    Notice.of("--plan p", "plan_other_year", plan_year=2019, years="2024"),
+    Notice.of("--plan p", "plan_no_period", plan_year=2019),
+    Notice.of("r.json", "skipped_report", schema="cchc-findings/2"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+@pytest.mark.parametrize("notice", EVERY_NOTICE, ids=lambda n: n.code)
+def test_every_notice_is_worded_in_each_language_with_its_place_and_values(
+    notice: Notice, lang: str
+) -> None:
+    words = language(lang)
+    text = word_notice(notice, words)
+    assert text.startswith(f"{notice.place}: ")
+    for name, value in notice.values:
+        shown = words.day(str(value)) if name in ("date", "submitted") else str(value)
+        assert shown in text
+
+
+def test_the_notice_codes_worded_are_exactly_those_of_the_catalogue() -> None:
+    for lang in ("en", "vi"):
+        keys = {
+            key.removeprefix("notice.")
+            for key in language(lang).messages
+            if key.startswith("notice.")
+        }
+        assert keys == {notice.code for notice in EVERY_NOTICE}
