@@ -27,17 +27,6 @@ _PARTS: dict[str, tuple[int, int]] = {
     "Y": (1, 12),
     **{f"M{month:02d}": (month, month) for month in range(1, 13)},
 }
-_LABELS_VI = {
-    "Q1": "Quý I",
-    "Q2": "Quý II",
-    "Q3": "Quý III",
-    "Q4": "Quý IV",
-    "H1": "6 tháng đầu năm",
-    "H2": "6 tháng cuối năm",
-    "9M": "9 tháng",
-    "Y": "năm",
-    **{f"M{month:02d}": f"Tháng {month} năm" for month in range(1, 13)},
-}
 _KINDS: dict[str, Kind] = {
     "Q": "quarter",
     "H": "half",
@@ -111,9 +100,6 @@ class Period:
 
     def overlaps(self, other: Period) -> bool:
         return self.start <= other.end and other.start <= self.end
-
-    def label_vi(self) -> str:
-        return f"{_LABELS_VI[self.part]} {self.year}"
 
     def __str__(self) -> str:
         return str(self.year) if self.part == "Y" else f"{self.year}-{self.part}"

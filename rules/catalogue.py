@@ -163,6 +163,7 @@ def load_plan(path: Path) -> Plan:
         ]
         if code not in plan_file.agencies
     ]
+    problems += _untranslated(path, rules)
     if not (SOURCES_DIR / plan_file.plan.source).is_file():
         problems.append(f"{path}: plan.source: no file {plan_file.plan.source!r} in {SOURCES_DIR}")
     if problems:
@@ -177,6 +178,26 @@ def load_plan(path: Path) -> Plan:
         list(plan_file.score_tables),
         discrepancies,
     )
+
+
+# What every rule of a plan file says in both languages, and where it belongs (reports need
+# them; rules built in memory, as tests do, may leave them out).
+_BOTH_LANGUAGES = (("title_vi", "title"), ("area", None))
+
+
+def _untranslated(path: Path, rules: list[Rule]) -> list[str]:
+    problems = [
+        f"{path}: {rule.id}: give `{key}`" + (f" (beside `{beside}`)" if beside else "")
+        for rule in rules
+        for key, beside in _BOTH_LANGUAGES
+        if getattr(rule, key) is None
+    ]
+    problems += [
+        f"{path}: {rule.id}: measure: give `counted_vi` beside `counted`"
+        for rule in rules
+        if getattr(rule.measure, "counted", None) and not getattr(rule.measure, "counted_vi", None)
+    ]
+    return problems
 
 
 def _rule_entries(document: object) -> list[dict[str, Any]]:

@@ -63,21 +63,6 @@ def test_kind(text: str, kind: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "label"),
-    [
-        ("2019-M03", "Tháng 3 năm 2019"),
-        ("2019-M12", "Tháng 12 năm 2019"),
-        ("2019-Q1", "Quý I 2019"),
-        ("2019-H2", "6 tháng cuối năm 2019"),
-        ("2019-9M", "9 tháng 2019"),
-        ("2019", "năm 2019"),
-    ],
-)
-def test_vietnamese_labels(text: str, label: str) -> None:
-    assert Period.parse(text).label_vi() == label
-
-
-@pytest.mark.parametrize(
     "text",
     [
         "2019-M1",

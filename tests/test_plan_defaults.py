@@ -48,6 +48,8 @@ def _duty_rule(rule_id: str, **keys: object) -> dict:
     return {
         "id": rule_id,
         "title": "The unit issues its CCHC plan",
+        "title_vi": "Đơn vị ban hành Kế hoạch CCHC",
+        "area": "chi-dao-dieu-hanh",
         "citation": {"clause": "II.1", "quote": "xây dựng Kế hoạch"},
         **keys,
         "measure": {"kind": "duty", "duty": "cchc_plan_issued"},
@@ -157,6 +159,7 @@ ON_TIME = {
         "dossiers.resolved_late",
     ],
     "counted": "dossiers resolved on time",
+    "counted_vi": "dossiers resolved on time",
 }
 ONLINE = {
     "kind": "share",
@@ -164,12 +167,14 @@ ONLINE = {
     "denominator": ["indicators.procedures_online_eligible"],
     "window": "year",
     "counted": "procedures online",
+    "counted_vi": "procedures online",
 }
 SPENDING = {
     "kind": "ratio",
     "numerator": ["indicators.recurrent_spending"],
     "denominator": ["indicators.local_budget_spending"],
     "counted": "recurrent spending",
+    "counted_vi": "recurrent spending",
 }
 
 
@@ -177,6 +182,8 @@ def _share_rule(rule_id: str, measure: dict, target: dict, **keys: object) -> di
     return {
         "id": rule_id,
         "title": "A share",
+        "title_vi": "Một tỷ lệ",
+        "area": "tthc",
         "citation": {"clause": "II.2", "quote": "tỷ lệ"},
         "measure": measure,
         "target": target,
@@ -271,6 +278,7 @@ def test_the_counts_go_where_the_fact_loader_accepts_them() -> None:
                 "dossiers.processed_in_l3_procedures",
             ],
             "counted": "dossiers online",
+            "counted_vi": "dossiers online",
         }
     )
     examples = boundary_examples(measure, Target(op=">=", value=Fraction(2, 5)), [Period(2019)])
@@ -338,3 +346,24 @@ def test_every_share_and_ratio_rule_of_the_catalogue_gets_its_boundary_examples(
                 generated = boundary_examples(rule.measure, rule.target, rule.periods)
                 assert generated, rule.id
                 assert rule.examples[-len(generated) :] == generated, rule.id
+
+
+def test_a_plan_rule_without_its_vietnamese_title_area_or_counted_is_refused(
+    tmp_path: Path,
+) -> None:
+    rule = _duty_rule("T-NO-VI")
+    del rule["title_vi"], rule["area"]
+    with pytest.raises(CatalogueError) as raised:
+        load_plan(_plan(tmp_path, [rule], defaults=DEFAULTS))
+    assert sorted(p.split(": ")[-1] for p in raised.value.problems) == [
+        "give `area`",
+        "give `title_vi` (beside `title`)",
+    ]
+
+
+def test_every_shipped_rule_has_both_titles_an_area_and_both_counted_phrases() -> None:
+    for plan in load_catalogue().plans.values():
+        for rule in plan.rules:
+            assert rule.title and rule.title_vi and rule.area, rule.id
+            if getattr(rule.measure, "counted", None):
+                assert getattr(rule.measure, "counted_vi", None), rule.id

@@ -1,4 +1,5 @@
-"""A language: its message catalogue and how it writes numbers, percentages and dates."""
+"""A language: its message catalogue and how it writes numbers, percentages, dates and periods,
+and which of a plan's phrases (`counted`, `title`) it reads."""
 
 from __future__ import annotations
 
@@ -8,12 +9,54 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
+from cchc.facts.periods import Period, PeriodError
+
 MESSAGES_DIR = Path(__file__).resolve().parents[1] / "messages"
 SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+# The language the plans' own phrases are written in (`counted`, `title`); another language reads
+# `<field>_<code>` (`counted_vi`, `title_vi`) where the plan gives it.
+PLAN_LANGUAGE = "en"
+
+# The message naming a period, by the period's part (`Q1`…`Q4` share one, as do the months), in
+# each form: `plain` wherever a period is shown, `title` as a report's title names it.
+PeriodForm = Literal["plain", "title"]
+PERIOD_KEYS: dict[str, dict[str, str]] = {
+    "plain": {
+        "Y": "period.year",
+        "Q": "period.quarter",
+        "H1": "period.first_half",
+        "H2": "period.second_half",
+        "9M": "period.nine_months",
+        "M": "period.month",
+    },
+    "title": {
+        "Y": "period_title.year",
+        "Q": "period_title.quarter",
+        "H1": "period_title.first_half",
+        "H2": "period_title.second_half",
+        "9M": "period_title.nine_months",
+        "M": "period_title.month",
+    },
+}
+_ROMAN = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+class Numeral(int):
+    """A day, month or quarter for a template: formats as an int (`{month:02d}`), or in Roman
+    numerals with the spec `roman` (`quý {quarter:roman}/{year}`: "quý III/2019")."""
+
+    def __format__(self, spec: str) -> str:
+        if spec != "roman":
+            return int.__format__(self, spec)
+        rest, text = int(self), ""
+        for value, letters in _ROMAN:
+            count, rest = divmod(rest, value)
+            text += letters * count
+        return text
 
 
 @dataclass(frozen=True)
@@ -66,9 +109,41 @@ class Language:
         return f"≈{self.decimal(scaled, 6)}%"
 
     def day(self, value: date | str) -> str:
+        """A date as the catalogue's `date.day` writes it: "05/03/2024" (en), "05/3/2024" (vi)."""
         if isinstance(value, str):
             value = date.fromisoformat(value)
-        return value.strftime("%d/%m/%Y")
+        return self("date.day", day=Numeral(value.day), month=Numeral(value.month), year=value.year)
+
+    def period(self, value: object, form: PeriodForm = "plain") -> str:
+        """A reporting period (`2019`, `2019-Q3`, `2019-H1`, `2019-9M`, `2019-M03`, or a Period)
+        named the language's way: "quý III/2019", "6 tháng đầu năm 2019" (vi). Text that is not
+        a period is shown as it is."""
+        try:
+            parsed = Period.parse(value)
+        except PeriodError:
+            return str(value)
+        part, keys = parsed.part, PERIOD_KEYS[form]
+        if part.startswith("Q"):
+            return self(keys["Q"], year=parsed.year, quarter=Numeral(int(part[1:])))
+        if part.startswith("M"):
+            return self(keys["M"], year=parsed.year, month=Numeral(int(part[1:])))
+        return self(keys[part], year=parsed.year)
+
+    def counted(self, measure: object) -> str:
+        """What a measure counts, as a gap names it: the plan's `counted`, or in another
+        language its `counted_<code>` (`counted_vi`) where the plan gives one."""
+        return self._plan_text(measure, "counted")
+
+    def title(self, rule: object) -> str:
+        """A rule's title: `title`, or in another language `title_<code>` where given."""
+        return self._plan_text(rule, "title")
+
+    def _plan_text(self, item: object, field: str) -> str:
+        if self.code != PLAN_LANGUAGE:
+            translated = getattr(item, f"{field}_{self.code}", None)
+            if translated:
+                return str(translated)
+        return str(getattr(item, field))
 
     def span(self, first: str, last: str) -> str:
         return self.day(first) if first == last else f"{self.day(first)} – {self.day(last)}"

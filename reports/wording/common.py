@@ -9,7 +9,7 @@ from cchc.reports.wording.catalogues import Language
 def source(finding: Finding, lang: Language) -> str | None:
     """ "from the 2019-9M report" when the figures came from another period's report."""
     report = finding.evidence.get("source")
-    return lang("detail.from_report", report=report) if report else None
+    return lang("detail.from_report", report=lang.period(report)) if report else None
 
 
 def lacking_detail(finding: Finding, lang: Language) -> str | None:
@@ -17,7 +17,9 @@ def lacking_detail(finding: Finding, lang: Language) -> str | None:
     evidence = finding.evidence
     if finding.reason == "not_given":
         return lang(
-            "detail.not_given", report=evidence["report"], absent=lang.names(evidence["absent"])
+            "detail.not_given",
+            report=lang.period(evidence["report"]),
+            absent=lang.names(evidence["absent"]),
         )
     if finding.reason == "uncovered":
         return lang(
@@ -34,4 +36,4 @@ def reporting_gap(finding: Finding, lang: Language) -> str | None:
     if gap is None:
         return None
     key = "gap.report_whole" if gap.get("whole") else "gap.report"
-    return lang(key, wanted=lang.names(gap["report"]), period=gap["for"])
+    return lang(key, wanted=lang.names(gap["report"]), period=lang.period(gap["for"]))

@@ -19,8 +19,8 @@ def _points(lang: Language, value: Fraction, near: Fraction | None = None) -> st
 def _years(lang: Language, years: list[str]) -> str:
     """One year, or the reference and the judged one: "2021", "2021 and 2022"."""
     if len(years) == 1:
-        return years[0]
-    return lang("compare.both", first=years[0], second=years[1])
+        return lang.period(years[0])
+    return lang("compare.both", first=lang.period(years[0]), second=lang.period(years[1]))
 
 
 def _target(measure: CompareMeasure, rule: Rule, lang: Language, reference: str) -> str:
@@ -53,7 +53,7 @@ def word(rule: Rule, finding: Finding, lang: Language) -> Wording:
     assert isinstance(measure, CompareMeasure)
     assert rule.target is not None and rule.target.value is not None
     evidence = finding.evidence
-    reference = str(evidence["reference"])
+    reference = lang.period(evidence["reference"])
     target = _target(measure, rule, lang, reference)
     if finding.state == "no_data":
         return _lacking(measure, finding, lang, target)
@@ -73,7 +73,7 @@ def word(rule: Rule, finding: Finding, lang: Language) -> Wording:
             numerator=lang.integer(int(evidence["numerator"])),  # type: ignore[arg-type]
             denominator=lang.integer(int(evidence["denominator"])),  # type: ignore[arg-type]
             share=lang.percent(now, then),
-            period=finding.period,
+            period=lang.period(finding.period),
             reference_numerator=lang.integer(int(evidence["reference_numerator"])),  # type: ignore[arg-type]
             reference_denominator=lang.integer(int(evidence["reference_denominator"])),  # type: ignore[arg-type]
             reference_share=lang.percent(then, now),
@@ -93,9 +93,9 @@ def word(rule: Rule, finding: Finding, lang: Language) -> Wording:
         value, before = int(evidence["value"]), int(evidence["reference_value"])  # type: ignore[arg-type]
         actual = lang(
             "compare.actual_count",
-            counted=measure.counted,
+            counted=lang.counted(measure),
             value=lang.integer(value),
-            period=finding.period,
+            period=lang.period(finding.period),
             reference_value=lang.integer(before),
             reference=reference,
         )
@@ -118,7 +118,7 @@ def _gap(measure: CompareMeasure, finding: Finding, lang: Language) -> str | Non
     gap = finding.gap
     if gap is None:
         return None
-    counted = measure.counted
+    counted = lang.counted(measure)
     if "of" in gap:
         if "more" in gap:
             return lang(
@@ -155,6 +155,6 @@ def _sources(finding: Finding, lang: Language) -> str | None:
         return None
     return lang(
         "compare.sources",
-        source=evidence["source"],
-        reference_source=evidence["reference_source"],
+        source=lang.period(evidence["source"]),
+        reference_source=lang.period(evidence["reference_source"]),
     )

@@ -28,16 +28,16 @@ def word_quantity(rule: Rule, finding: Finding, lang: Language) -> Wording:
         relation=lang.relation(Fraction(value), rule.target.value),
         target=lang.number(rule.target.value),
     )
-    gap = finding.gap
+    gap, counted = finding.gap, lang.counted(measure)
     if gap is None:
         gap_text = None
     elif "more" in gap:
-        gap_text = lang("quantity.more", more=lang.integer(gap["more"]), counted=measure.counted)
+        gap_text = lang("quantity.more", more=lang.integer(gap["more"]), counted=counted)
     else:
         gap_text = lang(
             "quantity.fewer",
             fewer=lang.integer(gap["fewer"]),
             allowed=lang.integer(gap["allowed"]),
-            counted=measure.counted,
+            counted=counted,
         )
     return Wording(lang.integer(value), target, arithmetic, gap_text, source(finding, lang))

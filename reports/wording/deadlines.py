@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from cchc.engine.findings import Finding
-from cchc.facts.periods import Period
 from cchc.reports.wording.catalogues import Language, Wording
 from cchc.rules.schema import DataWindowMeasure, DeadlineMeasure, DutyMeasure, Rule
 
@@ -15,7 +14,7 @@ def _what(rule: Rule, finding: Finding, lang: Language) -> str:
     measure = rule.measure
     if not isinstance(measure, DeadlineMeasure):
         return lang("deadlines.product")
-    label = Period.parse(finding.period).label_vi()
+    label = lang.period(finding.period, "title")
     key = (
         "deadlines.thematic_report"
         if measure.submission == "thematic_submitted"
@@ -92,7 +91,7 @@ def word_duty(rule: Rule, finding: Finding, lang: Language) -> Wording:
         actual = lang("duty.done_on", on=lang.day(str(when))) if when else lang("duty.done")
     else:
         actual = lang("duty.not_done")
-    arithmetic = lang("duty.says", report=evidence["report"], state=actual)
+    arithmetic = lang("duty.says", report=lang.period(evidence["report"]), state=actual)
     gap = finding.gap
     gap_text = None
     if gap is not None:
@@ -109,13 +108,13 @@ def word_duty(rule: Rule, finding: Finding, lang: Language) -> Wording:
 def _duty_lacking(finding: Finding, duty: str, lang: Language) -> str | None:
     evidence = finding.evidence
     if finding.reason == "uncovered":
-        return lang("duty.no_word", period=finding.period, duty=duty)
+        return lang("duty.no_word", period=lang.period(finding.period), duty=duty)
     if finding.reason == "undated":
         return lang("duty.undated", duty=duty)
     if finding.reason == "not_done_since":
         return lang(
             "duty.not_done_since",
-            report=evidence["report"],
+            report=lang.period(evidence["report"]),
             day=lang.day(str(evidence["judged_on"])),
         )
     return None
@@ -131,7 +130,7 @@ def _duty_reporting_gap(finding: Finding, duty: str, lang: Language) -> str | No
         return lang(
             "duty.report_since", duty=duty, day=lang.day(str(finding.evidence["judged_on"]))
         )
-    return lang("duty.report_word", duty=lang.names(gap["report"]), period=gap["for"])
+    return lang("duty.report_word", duty=lang.names(gap["report"]), period=lang.period(gap["for"]))
 
 
 def _window(measure: DataWindowMeasure, period: str) -> tuple[date, date]:
@@ -148,8 +147,8 @@ def word_window(rule: Rule, finding: Finding, lang: Language) -> Wording:
         gap = finding.gap
         return Wording(
             target=target,
-            gap=lang("window.state", report=gap["for"]) if gap is not None else None,
-            detail=lang("window.no_window", report=finding.period),
+            gap=lang("window.state", report=lang.period(gap["for"])) if gap is not None else None,
+            detail=lang("window.no_window", report=lang.period(finding.period)),
         )
     evidence = finding.evidence
     data_from, data_to = lang.day(str(evidence["data_from"])), lang.day(str(evidence["data_to"]))

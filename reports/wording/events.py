@@ -18,7 +18,7 @@ def word_count(rule: Rule, finding: Finding, lang: Language) -> Wording:
     measure = rule.measure
     assert isinstance(measure, EventCountMeasure)
     assert rule.target is not None and rule.target.value is not None
-    counted = measure.counted
+    counted = lang.counted(measure)
     value = lang.integer(int(rule.target.value))
     target = lang(
         "events.count_target", op=lang.symbol(rule.target.op), value=value, counted=counted
@@ -117,7 +117,7 @@ def word_population(rule: Rule, finding: Finding, lang: Language) -> Wording:
         else lang("events.population_none_inspected")
     )
     return Wording(
-        actual=lang("events.population_actual", share=share, counted=measure.counted),
+        actual=lang("events.population_actual", share=share, counted=lang.counted(measure)),
         target=target,
         arithmetic=lang(
             "events.population_arithmetic",

@@ -32,7 +32,9 @@ def _lacking(finding: Finding, lang: Language, kind: str, **values: str) -> Word
     """No report covering the period gives the scores: what is lacking, and what to report."""
     gap = finding.gap
     gap_text = (
-        lang(LACKING[kind][1], wanted=lang.names(gap["report"]), period=gap["for"]) if gap else None
+        lang(LACKING[kind][1], wanted=lang.names(gap["report"]), period=lang.period(gap["for"]))
+        if gap
+        else None
     )
     spans = lang.spans(finding.evidence["uncovered"])  # type: ignore[arg-type]
     detail = lang(LACKING[kind][0], spans=spans, **values)

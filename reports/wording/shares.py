@@ -56,7 +56,10 @@ def word(rule: Rule, finding: Finding, lang: Language) -> Wording:
             target=target,
             arithmetic=lang("share.over_nothing_arithmetic", numerator=n, nothing=nothing),
             gap=lang(
-                "share.over_nothing_gap", numerator=n, counted=measure.counted, nothing=nothing
+                "share.over_nothing_gap",
+                numerator=n,
+                counted=lang.counted(measure),
+                nothing=nothing,
             )
             if finding.gap
             else None,
@@ -88,7 +91,7 @@ def _gap(rule: Rule, finding: Finding, lang: Language) -> str | None:
     gap = finding.gap
     if gap is None:
         return None
-    counted = rule.measure.counted  # type: ignore[union-attr]
+    counted = lang.counted(rule.measure)
     between = rule.target is not None and rule.target.op == "between"
     of = lang.integer(gap["of"])
     if "more" in gap:
