@@ -165,7 +165,7 @@ class CheckRequest:
     plan_ids: Sequence[str] = ()
     as_of: date | None = None  # None: today
     engine: EngineName = "auto"
-    report_path: Path | None = None  # never read as facts, even inside a facts folder
+    report_paths: Sequence[Path] = ()  # never read as facts, even inside a facts folder
 
 
 def check(request: CheckRequest) -> Evaluation:
@@ -176,7 +176,7 @@ def check(request: CheckRequest) -> Evaluation:
             [f"--engine {request.engine}: not available here; use auto or python"],
         )
     rules = catalogue()
-    exclude = [request.report_path] if request.report_path is not None else []
+    exclude = list(request.report_paths)
     if request.plan_ids:  # the plans are known: their vocabulary applies in the one pass
         facts = load_facts(request.fact_paths, rules, exclude, request.plan_ids)
         choice = choose_plans(rules, request.plan_ids, facts)

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import sys
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 import click
 
 from cchc import __version__, app
 from cchc.app import CheckRequest, InputError
+from cchc.engine.evaluation import Evaluation
 from cchc.engine.examples import run_examples
 from cchc.facts.load import CSV_TABLES
-from cchc.reports import RENDERERS
+from cchc.reports import FORMATS, RenderOptions, render
 from cchc.reports.catalogue import coverage_rows, describe_rule, rule_rows
 from cchc.reports.output import (
     OutputError,
@@ -30,7 +35,6 @@ from cchc.reports.output import (
     write_report,
     write_to_stream,
 )
-from cchc.reports.table import ATTENTION
 from cchc.reports.terminal import printable
 from cchc.reports.wording import language
 from cchc.reports.wording.notices import word_notice
@@ -38,6 +42,7 @@ from cchc.reports.wording.notices import word_notice
 INPUT_ERROR = 2
 INTERNAL_ERROR = 3
 STATUS_CHOICES = ["pass", "fail", "pending", "missing", "not_applicable"]
+LANGUAGES = ["vi", "en"]
 
 
 def _say(text: str, err: bool = False, nl: bool = True) -> None:
@@ -101,14 +106,6 @@ class _Cchc(click.Group):
             _internal_error(error, bool(ctx.params.get("debug")))
 
 
-def _output_path(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:
-    if value is None:
-        return None
-    if not value:
-        raise click.BadParameter("the file name is empty; name a file, or leave --output out")
-    return Path(value)
-
-
 def _deliver(text: Rendered, output: Path | None) -> None:
     """The report to stdout, or to --output; a write error is exit 2 naming where."""
     try:
@@ -134,6 +131,137 @@ def main(debug: bool) -> None:
     """Check what agencies report against Vietnamese CCHC (administrative-reform) plans."""
 
 
+class Destination(NamedTuple):
+    """Where one report goes: a format, and a file (None: standard output)."""
+
+    format: str
+    path: Path | None
+
+
+def _destinations(output_format: str, outputs: tuple[str, ...]) -> list[Destination]:
+    """--output FILE (in --format) or FORMAT:FILE, repeatable; none: --format to stdout."""
+    if not outputs:
+        return [Destination(output_format, None)]
+    found = []
+    for value in outputs:
+        prefix, colon, rest = value.partition(":")
+        named, path = (prefix, rest) if colon and prefix in FORMATS else (output_format, value)
+        if not path:
+            raise click.BadParameter(
+                f"{value!r}: the file name is empty; name a file, or leave --output out",
+                param_hint="--output",
+            )
+        found.append(Destination(named, Path(path)))
+    paths = [d.path for d in found]
+    twice = sorted({str(p) for p in paths if paths.count(p) > 1})
+    if twice:
+        raise click.BadParameter(f"{', '.join(twice)}: named twice", param_hint="--output")
+    return found
+
+
+def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of every command that writes reports (check, report)."""
+    options = [
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(list(FORMATS)),
+            default="table",
+            show_default=True,
+            help="The report's format (for standard output, and --output FILE without one).",
+        ),
+        click.option(
+            "--output",
+            "outputs",
+            multiple=True,
+            metavar="[FORMAT:]FILE",
+            help="Write a report to FILE (repeatable; FORMAT: before it picks its format, e.g. "
+            "html:report.html). Each file is written whole or not at all; a symbolic link is "
+            "refused.",
+        ),
+        click.option(
+            "--lang",
+            type=click.Choice(LANGUAGES),
+            default="vi",
+            show_default=True,
+            envvar="CCHC_LANG",
+            help="The language of the reports' words (CCHC_LANG sets it too). Quoted clauses "
+            "are always the plan's Vietnamese.",
+        ),
+        click.option(
+            "--group-by", type=click.Choice(["unit", "rule"]), default="unit", show_default=True
+        ),
+        click.option(
+            "--only",
+            "only_statuses",
+            multiple=True,
+            type=click.Choice(STATUS_CHOICES),
+            help="List only findings with this status (repeatable). The summary counts and the "
+            "exit status still reflect every finding.",
+        ),
+        click.option(
+            "--all",
+            "everything",
+            is_flag=True,
+            help="Human formats list every finding, not only those that need attention (fail, "
+            "pending, missing). Machine formats always list every finding.",
+        ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="Exit 1 also when an aspirational (phấn đấu) target fails or data is missing; "
+            "JUnit then reports those as failures too.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@contextmanager
+def _progress(steps: int) -> Iterator[Callable[[str], None]]:
+    """A bar on stderr while a long run works, when stderr is a terminal; nothing otherwise (a
+    log or a CI job gets only the lines that say what was written). `step(label)`: one step
+    done, and what comes next."""
+    if sys.stderr is None or not sys.stderr.isatty():
+        yield lambda _label: None
+        return
+    with click.progressbar(length=steps, file=sys.stderr, show_eta=False, label="cchc") as bar:
+
+        def step(label: str) -> None:
+            bar.label = f"cchc: {label}"
+            bar.update(1)
+
+        yield step
+
+
+def _write_reports(
+    evaluation: Evaluation,
+    destinations: list[Destination],
+    options: RenderOptions,
+    step: Callable[[str], None] = lambda _label: None,
+) -> None:
+    """Each report rendered and delivered in turn; a line on stderr for each file written."""
+    for destination in destinations:
+        step(destination.format)
+        to_terminal = destination.path is None and sys.stdout is not None and sys.stdout.isatty()
+        color = to_terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+        rendered = render(destination.format, evaluation, replace(options, color=color))
+        _deliver(rendered, destination.path)
+        if destination.path is not None:
+            _say(f"wrote {destination.path} ({destination.format})", err=True)
+
+
+def _check_destinations(destinations: list[Destination]) -> None:
+    for destination in destinations:
+        if destination.path is None:
+            continue
+        try:
+            check_destination(destination.path)  # before the work, not after it
+        except OutputError as error:
+            _fail([str(error)], "cannot write the report:")
+
+
 @main.command()
 @click.argument("facts", nargs=-1, required=True)
 @click.option(
@@ -150,58 +278,24 @@ def main(debug: bool) -> None:
     help="Evaluate as of this date (YYYY-MM-DD). Default: today.",
 )
 @click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(sorted(RENDERERS)),
-    default="table",
-    show_default=True,
-)
-@click.option("--group-by", type=click.Choice(["unit", "rule"]), default="unit", show_default=True)
-@click.option(
-    "--only",
-    "only_statuses",
-    multiple=True,
-    type=click.Choice(STATUS_CHOICES),
-    help="List only findings with this status (repeatable). The summary counts and the exit "
-    "status still reflect every finding.",
-)
-@click.option(
-    "--all",
-    "everything",
-    is_flag=True,
-    help="The table lists every finding, not only those that need attention (fail, pending, "
-    "missing). JSON always lists every finding.",
-)
-@click.option(
-    "--output",
-    callback=_output_path,
-    default=None,
-    metavar="FILE",
-    help="Write the report to FILE instead of standard output: all or nothing; a symbolic "
-    "link is refused.",
-)
-@click.option(
     "--engine",
     type=click.Choice(["auto", "durable", "python"]),
     default="auto",
     show_default=True,
     help="durable-rules where it runs, else the Python evaluator.",
 )
-@click.option(
-    "--strict",
-    is_flag=True,
-    help="Exit 1 also when an aspirational (phấn đấu) target fails or data is missing.",
-)
+@_report_options
 def check(
     facts: tuple[str, ...],
     plan_ids: tuple[str, ...],
     as_of: datetime | None,
+    engine: str,
     output_format: str,
+    outputs: tuple[str, ...],
+    lang: str,
     group_by: str,
     only_statuses: tuple[str, ...],
     everything: bool,
-    output: Path | None,
-    engine: str,
     strict: bool,
 ) -> None:
     """Check FACTS (files or folders of .yaml/.json/.csv) against a plan's rules.
@@ -209,31 +303,43 @@ def check(
     Exit status: 0 when no firm target fails, 1 when one does, 2 on bad input, 3 on an
     internal error.
     """
-    if output is not None:
-        try:
-            check_destination(output)  # before the work, not after it
-        except OutputError as error:
-            _fail([str(error)], "cannot write the report:")
+    destinations = _destinations(output_format, outputs)
+    _check_destinations(destinations)
     request = CheckRequest(
         fact_paths=facts,
         plan_ids=plan_ids,
         as_of=as_of.date() if as_of is not None else None,
         engine=engine,  # type: ignore[arg-type]
-        report_path=output,
+        report_paths=[d.path for d in destinations if d.path is not None],
     )
-    evaluation = app.check(request)
-    text = RENDERERS[output_format](
-        evaluation, group_by=group_by, only=only_statuses, everything=everything
-    )
-    _deliver(text, output)
-    if output is not None:
-        shown = only_statuses or (() if everything or output_format == "json" else ATTENTION)
-        counts = evaluation.counts()
-        listed = sum(counts[status] for status in shown) if shown else sum(counts.values())
-        _say(
-            f"wrote {output} ({listed} findings listed, {len(evaluation.warnings)} warnings)",
-            err=True,
-        )
+    options = RenderOptions(lang, group_by, only_statuses, everything, strict)  # type: ignore[arg-type]
+    with _progress(len(destinations) + 1) as step:
+        evaluation = app.check(request)
+        _write_reports(evaluation, destinations, options, step)
+        step("done")
+    sys.exit(evaluation.exit_code(strict))
+
+
+@main.command()
+@click.argument("result", type=click.Path(dir_okay=False, path_type=Path))
+@_report_options
+def report(
+    result: Path,
+    output_format: str,
+    outputs: tuple[str, ...],
+    lang: str,
+    group_by: str,
+    only_statuses: tuple[str, ...],
+    everything: bool,
+    strict: bool,
+) -> None:
+    """Render a saved result (`cchc check --format json`) again, in any format and language,
+    without evaluating anything. Exit status as `check` gave it."""
+    destinations = _destinations(output_format, outputs)
+    _check_destinations(destinations)
+    evaluation = app.saved_result(result)
+    options = RenderOptions(lang, group_by, only_statuses, everything, strict)  # type: ignore[arg-type]
+    _write_reports(evaluation, destinations, options)
     sys.exit(evaluation.exit_code(strict))
 
 

@@ -31,7 +31,7 @@ from factsets import generated_document
 
 from cchc.engine.evaluation import available_engines, evaluate
 from cchc.facts.load import load_fact_files
-from cchc.reports import render_json, render_table
+from cchc.reports import RenderOptions, render
 from cchc.rules.catalogue import load_catalogue
 
 AS_OF = date(2020, 1, 15)
@@ -68,8 +68,8 @@ def run(units: int, repeat: int) -> list[list[str]]:
     rows = []
     for engine in available_engines():
         eval_s, evaluation = best_of(repeat, lambda e=engine: evaluate(plans, facts, AS_OF, e))
-        table_s, _ = best_of(repeat, lambda ev=evaluation: render_table(ev))
-        json_s, _ = best_of(repeat, lambda ev=evaluation: b"".join(render_json(ev)))
+        table_s, _ = best_of(repeat, lambda ev=evaluation: render("table", ev, RenderOptions(lang="en")))
+        json_s, _ = best_of(repeat, lambda ev=evaluation: b"".join(render("json", ev, RenderOptions())))
         peak = traced_peak(lambda e=engine: evaluate(plans, facts, AS_OF, e))
         rows.append(
             [

@@ -22,6 +22,7 @@ import polars as pl
 from cchc import __version__
 from cchc.engine.evaluation import Evaluation
 from cchc.engine.findings import RuleFindings
+from cchc.reports.view import RenderOptions
 from cchc.rules.catalogue import Plan
 from cchc.rules.measures.columns import EVIDENCE
 from cchc.rules.schema import Rule
@@ -167,17 +168,12 @@ def _lines(rule_id: str, frame: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def render_json(
-    evaluation: Evaluation,
-    group_by: str = "unit",
-    only: Collection[str] = (),
-    lang: str = "en",
-    everything: bool = True,
-) -> Iterator[bytes]:
-    """Every finding (or those of the statuses in `only`): a machine format lists them all.
-    UTF-8 bytes in pieces, as written: a national report is neither decoded and encoded again
-    nor held whole (reports.output writes each piece while the next is made)."""
-    return map(_escaped, chunks(evaluation, only))
+def render(evaluation: Evaluation, options: RenderOptions | None = None) -> Iterator[bytes]:
+    """Every finding (or those of the statuses in --only): a machine format lists them all, and
+    carries data, not words, so the language does not apply. UTF-8 bytes in pieces, as written:
+    a national report is neither decoded and encoded again nor held whole (reports.output
+    writes each piece while the next is made)."""
+    return map(_escaped, chunks(evaluation, options.only if options else ()))
 
 
 def _escaped(chunk: bytes) -> bytes:
@@ -190,4 +186,4 @@ def _escaped(chunk: bytes) -> bytes:
 
 def as_document(evaluation: Evaluation, only: Collection[str] = ()) -> dict[str, Any]:
     """The document as Python data, as a reader of the file would load it."""
-    return orjson.loads(b"".join(render_json(evaluation, only=only)))
+    return orjson.loads(b"".join(map(_escaped, chunks(evaluation, only))))

@@ -14,6 +14,7 @@ from tabulate import tabulate
 from cchc.engine.evaluation import STATUSES, Evaluation
 from cchc.engine.findings import Finding
 from cchc.reports.terminal import printable
+from cchc.reports.view import RenderOptions
 from cchc.reports.wording import Wording, language, word
 from cchc.reports.wording.notices import word_notice
 
@@ -24,7 +25,6 @@ STATUS_LABEL = {
     "missing": "missing",
     "not_applicable": "n/a",
 }
-ATTENTION = ("fail", "pending", "missing")  # what the table lists unless told otherwise
 # Each column's share of the width left once the fixed columns are laid out, and its floor.
 FIXED = {"period": 8, "status": 7, "kind": 4}
 FLEXIBLE = {
@@ -171,17 +171,11 @@ GROUPINGS: dict[str, Callable[[list[Finding], _Rows], list[str]]] = {
 }
 
 
-def render_table(
-    evaluation: Evaluation,
-    group_by: str = "unit",
-    only: Collection[str] = (),
-    lang: str = "en",
-    everything: bool = False,
-) -> str:
+def render(evaluation: Evaluation, options: RenderOptions) -> str:
     """The summary (over every finding), the listed findings grouped, then the warnings. Listed:
     those of the statuses in `only`; else every finding with `everything`; else those that need
     attention (fail, pending, missing)."""
-    statuses = tuple(only) if only else (() if everything else ATTENTION)
+    statuses, group_by, lang = options.statuses, options.group_by, options.lang
     listed = evaluation.listed(statuses)
     blocks = [_summary(evaluation, listed, statuses)]
     blocks += GROUPINGS[group_by](listed, _Rows(evaluation, lang))

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import pytest
 
-from cchc.engine.evaluation import available_engines
+from cchc.app import CheckRequest, check
+from cchc.engine.evaluation import Evaluation, available_engines
 from cchc.engine.examples import ExampleResult, run_example
 from cchc.rules.catalogue import Catalogue, load_catalogue
 
@@ -25,3 +29,24 @@ def example_results(catalogue: Catalogue) -> dict[str, dict[tuple[str, int], Exa
                     by_example[(rule.id, index)] = run_example(plan, rule, example, engine)
         results[engine] = by_example
     return results
+
+
+# Each shipped example folder with a date its README's counts table uses (the first).
+EXAMPLE_DATES = {
+    "hanoi-2019": "2020-01-15",
+    "hanoi-papi-2018": "2019-01-20",
+    "hanoi-par-sipas-2022": "2023-06-01",
+    "thanh-xuan-2024": "2025-01-20",
+    "thua-thien-hue-2018": "2019-01-20",
+}
+
+
+@pytest.fixture(scope="session")
+def example_evaluations() -> dict[str, Evaluation]:
+    """Every shipped example folder evaluated once (python evaluator): what the report format
+    tests render."""
+    root = Path(__file__).resolve().parents[1] / "examples"
+    return {
+        folder: check(CheckRequest([str(root / folder)], (), date.fromisoformat(day), "python"))
+        for folder, day in EXAMPLE_DATES.items()
+    }

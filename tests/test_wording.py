@@ -16,16 +16,17 @@ from factsets import ON_TIME_SHARE, a_rule, evaluate_rule
 from cchc.reports import wording
 from cchc.reports.wording.catalogues import MESSAGES_DIR, language
 
-WORDING_DIR = Path(wording.__file__).parent
+REPORTS_DIR = Path(wording.__file__).parents[1]
 KEY = re.compile(r"^[a-z_]+\.[a-z_]+$")
 
 
 def used_keys() -> set[str]:
-    """Every string in the wording modules shaped like a message key (`shares.more`): keys are
-    chosen in expressions (`"a" if late else "b"`), so every such literal counts as asked for."""
+    """Every string in the render layer (reports/, wording and formats) shaped like a message
+    key (`shares.more`, `report.summary`): keys are chosen in expressions (`"a" if late else
+    "b"`), so every such literal counts as asked for."""
     return {
         node.value
-        for path in WORDING_DIR.glob("*.py")
+        for path in REPORTS_DIR.rglob("*.py")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and KEY.match(node.value)
     }
@@ -40,7 +41,7 @@ def test_the_english_catalogue_has_no_message_nobody_uses() -> None:
     shared = {"_thousands", "_decimal_point"}
     # Keys built at run time: status and strength words, by the value they name; notices by
     # their code (tests/test_warnings.py checks each code has its message).
-    built = ("status.", "strength.", "notice.")
+    built = ("status.", "strength.", "notice.", "area.")
     dynamic = {k for k in language("en").messages if k.startswith(built)}
     unused = set(language("en").messages) - used_keys() - shared - dynamic
     assert not unused
