@@ -35,7 +35,7 @@ from cchc.reports.output import (
     write_report,
     write_to_stream,
 )
-from cchc.reports.terminal import printable
+from cchc.reports.terminal import printable, wants_colour
 from cchc.reports.wording import language
 from cchc.reports.wording.notices import word_notice
 
@@ -244,8 +244,7 @@ def _write_reports(
     """Each report rendered and delivered in turn; a line on stderr for each file written."""
     for destination in destinations:
         step(destination.format)
-        to_terminal = destination.path is None and sys.stdout is not None and sys.stdout.isatty()
-        color = to_terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+        color = destination.path is None and wants_colour(sys.stdout, os.environ)
         rendered = render(destination.format, evaluation, replace(options, color=color))
         _deliver(rendered, destination.path)
         if destination.path is not None:

@@ -66,10 +66,11 @@ def run(units: int, repeat: int) -> list[list[str]]:
         )
         load_s, facts = best_of(repeat, lambda: load_fact_files([path]))
     rows = []
+    english = RenderOptions(lang="en")
     for engine in available_engines():
         eval_s, evaluation = best_of(repeat, lambda e=engine: evaluate(plans, facts, AS_OF, e))
-        table_s, _ = best_of(repeat, lambda ev=evaluation: render("table", ev, RenderOptions(lang="en")))
-        json_s, _ = best_of(repeat, lambda ev=evaluation: b"".join(render("json", ev, RenderOptions())))
+        table_s, _ = best_of(repeat, lambda ev=evaluation: render("table", ev, english))
+        json_s, _ = best_of(repeat, lambda ev=evaluation: b"".join(render("json", ev, english)))
         peak = traced_peak(lambda e=engine: evaluate(plans, facts, AS_OF, e))
         rows.append(
             [

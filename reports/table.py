@@ -1,42 +1,26 @@
-"""A terminal report: a summary, then the findings that need attention, one table per unit (or
-per rule), fitted to the terminal's width. `--all` lists every finding."""
+"""The terminal report: the summary (per plan and per area), then the findings that need
+attention, one table per unit (units with the most firm failures first, each headed by its
+counts) or per rule, fitted to the terminal's width; `--all` lists every finding. Statuses are
+coloured when the output is a terminal that wants colour (reports/view.RenderOptions.color)."""
 
 from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable, Collection
 from functools import lru_cache
-from itertools import groupby
 
+import click
 from tabulate import tabulate
 
 from cchc.engine.evaluation import STATUSES, Evaluation
-from cchc.engine.findings import Finding
 from cchc.reports.terminal import printable
-from cchc.reports.view import RenderOptions
-from cchc.reports.wording import Wording, language, word
-from cchc.reports.wording.notices import word_notice
+from cchc.reports.view import Counts, RenderOptions, ReportView, Row
 
-STATUS_LABEL = {
-    "pass": "PASS",
-    "fail": "FAIL",
-    "pending": "pending",
-    "missing": "missing",
-    "not_applicable": "n/a",
-}
 # Each column's share of the width left once the fixed columns are laid out, and its floor.
-FIXED = {"period": 8, "status": 7, "kind": 4}
-FLEXIBLE = {
-    "rule": (2, 10),
-    "title": (3, 12),
-    "unit": (3, 12),
-    "evidence": (5, 16),
-    "to comply": (4, 14),
-}
+FLEXIBLE = {"rule": (2, 8), "title": (3, 10), "unit": (3, 10), "evidence": (5, 14), "gap": (4, 12)}
 MIN_WIDTH, MAX_WIDTH = 80, 240
-# tabulate's "simple" format puts two spaces between columns.
-GUTTER = 2
+GUTTER = 2  # tabulate's "simple" format puts two spaces between columns
+COLOURS = {"pass": "green", "fail": "red", "pending": "yellow", "missing": "yellow"}
 
 
 def terminal_width() -> int:
@@ -45,14 +29,27 @@ def terminal_width() -> int:
     return max(MIN_WIDTH, min(MAX_WIDTH, columns))
 
 
-def column_widths(headers: list[str], width: int) -> list[int]:
-    """Widths that make the table fit `width`: fixed columns first, the rest shared out."""
-    fixed = sum(FIXED.get(h, 0) for h in headers)
-    flexible = [h for h in headers if h in FLEXIBLE]
-    room = width - fixed - GUTTER * (len(headers) - 1)
-    weights = sum(FLEXIBLE[h][0] for h in flexible)
-    shares = {h: max(FLEXIBLE[h][1], room * FLEXIBLE[h][0] // weights) for h in flexible}
-    return [FIXED.get(h) or shares[h] for h in headers]
+def column_widths(
+    columns: list[str],
+    fixed: dict[str, int],
+    narrow: dict[str, int],
+    floors: dict[str, int],
+    width: int,
+) -> list[int]:
+    """Widths that make the table fit `width`: short columns at their longest text, or, when
+    that leaves too little room, at their longest word; the rest shared out, none below its
+    floor."""
+    flexible = [c for c in columns if c in FLEXIBLE]
+    gutters = GUTTER * (len(columns) - 1)
+    wanted = sum(fixed.get(c, 0) for c in columns) + sum(floors[c] for c in flexible)
+    if wanted + gutters > width:
+        fixed = narrow
+    room = width - sum(fixed.get(c, 0) for c in columns) - gutters
+    weights = sum(FLEXIBLE[c][0] for c in flexible)
+    shares = {c: max(floors[c], room * FLEXIBLE[c][0] // weights) for c in flexible}
+    widest = max(flexible, key=shares.__getitem__)  # floors may overshoot: it gives way
+    shares[widest] = max(floors[widest], shares[widest] - (sum(shares.values()) - room))
+    return [fixed.get(c) or shares[c] for c in columns]
 
 
 @lru_cache(maxsize=65536)
@@ -64,128 +61,189 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) if len(text) > width else text
 
 
-def _table(rows: list[list[str]], headers: list[str]) -> str:
-    widths = column_widths(headers, terminal_width())
-    wrapped = [
-        [_wrap(cell, width) for cell, width in zip(row, widths, strict=True)] for row in rows
-    ]
-    return tabulate(wrapped, headers=headers, tablefmt="simple", disable_numparse=True)
-
-
 def _line(text: str) -> str:
     return printable(text, keep_newlines=False)
 
 
-def _evidence(wording: Wording) -> str:
-    text = wording.arithmetic or wording.actual or wording.detail or ""
-    if wording.arithmetic and wording.detail:
-        text += f" ({wording.detail})"
-    return text
+def _prose(text: str) -> str:
+    """A line of the summary or a warning, wrapped to the terminal's width."""
+    return "\n".join(textwrap.wrap(_line(text), terminal_width(), subsequent_indent="    "))
 
 
-class _Rows:
-    """Findings with their wording, computed once per finding listed."""
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=1)
 
-    def __init__(self, evaluation: Evaluation, lang: str) -> None:
-        self.evaluation = evaluation
-        self.lang = lang
 
-    def cells(self, finding: Finding) -> dict[str, str]:
-        rule = self.evaluation.rule(finding.rule_id)
-        wording = word(rule, finding, self.lang)
-        return {
-            "rule": finding.rule_id,
-            "title": rule.title,
-            "unit": self.evaluation.unit_name(finding.unit_id),
-            "period": finding.period,
-            "status": STATUS_LABEL[finding.status],
-            "kind": "firm" if rule.strength == "firm" else "aim",  # "aim": a phấn đấu target
-            "evidence": _evidence(wording),
-            "to comply": wording.gap or "",
+class _Layout:
+    """The words and widths of one report: computed once, used for every table."""
+
+    def __init__(self, view: ReportView) -> None:
+        self.view = view
+        self.kind = {"firm": view("report.kind_firm"), "aspirational": view("report.kind_aim")}
+        self.headers = {
+            "rule": view("report.rule"),
+            "title": view("report.title_column"),
+            "unit": view("report.unit"),
+            "period": view("report.period"),
+            "status": view("report.status"),
+            "kind": view("report.strength"),
+            "evidence": view("report.evidence"),
+            "gap": view("report.gap"),
+        }
+        # Short columns as wide as their longest text (or header), or on a narrow terminal as
+        # their longest word: "Chưa đến hạn" may take three lines, never a broken word.
+        texts = {
+            "period": self._period_names(),
+            "status": [view.status_word(s) for s in STATUSES],
+            "kind": list(self.kind.values()),
+        }
+        # (A header takes two more: tabulate pads it.)
+        self.fixed = {
+            column: max(len(self.headers[column]) + 2, *map(len, words))
+            for column, words in texts.items()
+        }
+        self.floors = {
+            column: max(floor, _longest_word(self.headers[column]) + 2)
+            for column, (_, floor) in FLEXIBLE.items()
+        }
+        self.narrow = {
+            column: max(_longest_word(self.headers[column]) + 2, *map(_longest_word, words))
+            for column, words in texts.items()
         }
 
+    def _period_names(self) -> list[str]:
+        return [self.view.lang.period(p) for p in self._periods()] or [""]
 
-def _summary(evaluation: Evaluation, listed: list[Finding], statuses: Collection[str]) -> str:
-    """The counts over every finding, whichever are listed."""
-    summary = evaluation.summary()
+    def _periods(self) -> set[str]:
+        return {p for part in self.view.evaluation.parts for p in part.frame["period"].unique()}
+
+    def status(self, status: str, word: str) -> str:
+        colour = COLOURS.get(status)
+        return click.style(word, fg=colour) if colour and self.view.options.color else word
+
+    def cells(self, row: Row) -> dict[str, str]:
+        return {
+            "rule": row.finding.rule_id,
+            "title": row.title,
+            "unit": row.unit_name,
+            "period": row.period_name,
+            "status": row.status_word,
+            "kind": self.kind[row.strength],
+            "evidence": row.evidence,
+            "gap": row.gap or "",
+        }
+
+    def table(self, rows: list[Row], columns: list[str]) -> str:
+        widths = column_widths(columns, self.fixed, self.narrow, self.floors, terminal_width())
+        body = []
+        for row in rows:
+            cells = self.cells(row)
+            wrapped = [_wrap(cells[c], w) for c, w in zip(columns, widths, strict=True)]
+            if "status" in columns:  # coloured after wrapping: escapes are not text to wrap
+                at = columns.index("status")
+                wrapped[at] = self.status(row.finding.status, wrapped[at])
+            body.append(wrapped)
+        # tabulate pads every header by two: a header wraps two short of its column's width.
+        headers = [_wrap(self.headers[c], w - 2) for c, w in zip(columns, widths, strict=True)]
+        return tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
+def counts_line(view: ReportView, counts: Counts, layout: _Layout | None = None) -> str:
+    """ "Đạt 41 · Không đạt 3 · …": the statuses a unit or area has, in the usual order."""
+    parts = []
+    for status in STATUSES:
+        if counts[status]:
+            word = view.status_word(status)
+            word = layout.status(status, word) if layout else word
+            parts.append(f"{word} {view.number(counts[status])}")
+    return " · ".join(parts) or view("report.none")
+
+
+def _summary(view: ReportView, layout: _Layout) -> list[str]:
+    evaluation, total = view.evaluation, view.total
     plans = "; ".join(f"{p.info.number} ({p.id})" for p in evaluation.plans)
-    shown = (
-        f" · listed: {len(listed)} "
-        f"({', '.join(STATUS_LABEL[s] for s in STATUSES if s in statuses)}; --all lists every "
-        "finding)"
-        if statuses
-        else ""
-    )
-    return "\n".join(
+    statuses = view.options.statuses
+    listed = sum(total[s] for s in statuses) if statuses else total.total
+    shown = [view("report.findings_count", count=view.number(total.total))]
+    if statuses:
+        words = ", ".join(view.status_word(s) for s in statuses)
+        shown.append(view("table.listed_statuses", count=view.number(listed), statuses=words))
+    lines = [
+        f"{view('report.plan')}: {plans}",
+        " · ".join(
+            [
+                view("report.as_of", day=view.day(evaluation.as_of)),
+                view("report.engine", engine=evaluation.engine),
+                *shown,
+            ]
+        ),
+        counts_line(view, total, layout)
+        + f" · {view('report.warnings', count=view.number(len(evaluation.warnings)))}",
+        f"{view('report.firm_failures')}: {view.number(total.firm_failures)} · "
+        f"{view('report.aspirational_failures')}: {view.number(total.aspirational_failures)}",
+    ]
+    return ["\n".join(map(_prose, lines)), _areas(view)]
+
+
+def _areas(view: ReportView) -> str:
+    """Counts per plan and area: where a plan is failing, before any unit's detail."""
+    several = len(view.evaluation.plans) > 1
+    # The area names wrap at 24 and the status headers at their longest word: fits 80 columns.
+    rows = [
         [
-            _line(f"Plan: {plans}"),
-            f"As of {evaluation.as_of:%d/%m/%Y} · engine: {evaluation.engine} · "
-            f"{summary['findings']} findings{shown}",
-            "  ".join(
-                [
-                    *(f"{STATUS_LABEL[s]}: {summary[s]}" for s in STATUSES),
-                    f"warnings: {summary['warnings']}",
-                ]
-            ),
-            f"Firm targets failed: {summary['firm_failures']} · aspirational (phấn đấu) "
-            f"targets missed: {summary['aspirational_failures']}",
+            *([plan_id] if several else []),
+            _wrap(view.area_name(area), 24) if area else "",
+            *(view.number(counts[s]) for s in STATUSES),
         ]
-    )
+        for (plan_id, area), counts in view.by_area.items()
+    ]
+    words = [view.status_word(s) for s in STATUSES]
+    headers = [
+        *([view("report.plan")] if several else []),
+        view("report.area"),
+        *(_wrap(word, _longest_word(word)) for word in words),
+    ]
+    table = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    return f"{view('report.by_area')}\n{table}"
 
 
-def _warnings(evaluation: Evaluation, lang: str) -> str:
-    words = language(lang)
-    lines = [f"  - {_line(word_notice(notice, words))}" for notice in evaluation.warnings]
-    return "\n".join([f"Warnings ({len(lines)}):", *lines])
+def _by_unit(view: ReportView, layout: _Layout) -> list[str]:
+    columns = ["rule", "title", "period", "status", "kind", "evidence", "gap"]
+    return [
+        _prose(f"== {unit.name} [{unit.unit_id}] · {counts_line(view, unit.counts)}")
+        + f"\n{layout.table(rows, columns)}"
+        for unit, rows in view.by_unit_rows()
+    ]
 
 
-def _by_unit(findings: list[Finding], rows: _Rows) -> list[str]:
+def _by_rule(view: ReportView, layout: _Layout) -> list[str]:
+    columns = ["unit", "period", "status", "evidence", "gap"]
+    grouped: dict[str, list[Row]] = {}
+    for row in view.rows():
+        grouped.setdefault(row.finding.rule_id, []).append(row)
     blocks = []
-    headers = ["rule", "title", "period", "status", "kind", "evidence", "to comply"]
-    for unit_id, group in groupby(sorted(findings, key=lambda f: f.unit_id), lambda f: f.unit_id):
-        table = [[cells[h] for h in headers] for cells in map(rows.cells, group)]
-        name = rows.evaluation.unit_name(unit_id)
-        blocks.append(_line(f"== {name} [{unit_id}]") + f"\n{_table(table, headers)}")
-    return blocks
-
-
-def _by_rule(findings: list[Finding], rows: _Rows) -> list[str]:
-    blocks = []
-    headers = ["unit", "period", "status", "evidence", "to comply"]
-    for rule_id, group in groupby(findings, key=lambda f: f.rule_id):
-        plan, rule = rows.evaluation.rules[rule_id]
-        table = [[cells[h] for h in headers] for cells in map(rows.cells, group)]
+    for rule_id, rows in grouped.items():
+        first = rows[0]
         heading = "\n".join(
             [
-                _line(f"== {rule_id} · {rule.title} · {rule.strength}"),
-                _line(f"   {plan.info.number}, {rule.citation.clause}: “{rule.citation.quote}”"),
+                _prose(f"== {rule_id} · {first.title} · {first.strength_word}"),
+                _prose(f"   {first.document}, {first.clause}: “{first.quote}”"),
             ]
         )
-        blocks.append(f"{heading}\n{_table(table, headers)}")
+        blocks.append(f"{heading}\n{layout.table(rows, columns)}")
     return blocks
-
-
-GROUPINGS: dict[str, Callable[[list[Finding], _Rows], list[str]]] = {
-    "unit": _by_unit,
-    "rule": _by_rule,
-}
 
 
 def render(evaluation: Evaluation, options: RenderOptions) -> str:
-    """The summary (over every finding), the listed findings grouped, then the warnings. Listed:
-    those of the statuses in `only`; else every finding with `everything`; else those that need
-    attention (fail, pending, missing)."""
-    statuses, group_by, lang = options.statuses, options.group_by, options.lang
-    listed = evaluation.listed(statuses)
-    blocks = [_summary(evaluation, listed, statuses)]
-    blocks += GROUPINGS[group_by](listed, _Rows(evaluation, lang))
+    """The summary (over every finding), the listed findings grouped, then the warnings."""
+    view = ReportView(evaluation, options)
+    layout = _Layout(view)
+    blocks = _summary(view, layout)
+    blocks += _by_unit(view, layout) if options.group_by == "unit" else _by_rule(view, layout)
     if evaluation.rules_without_units:
-        blocks.append(
-            _line(
-                "Rules with no unit of theirs in these facts: "
-                + ", ".join(evaluation.rules_without_units)
-            )
-        )
+        rules = ", ".join(evaluation.rules_without_units)
+        blocks.append(_prose(view("report.rules_without_units", rules=rules)))
     if evaluation.warnings:
-        blocks.append(_warnings(evaluation, lang))
+        heading = view("report.warnings", count=view.number(len(evaluation.warnings)))
+        blocks.append("\n".join([f"{heading}:", *(_prose(f"  - {w}") for w in view.warnings)]))
     return "\n\n".join(blocks) + "\n"

@@ -8,6 +8,7 @@ U+202E reverse the text after it, so a report could show something other than wh
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 NEWLINE, TAB = 0x0A, 0x09
 # Inclusive ranges of code points never written raw. Tab and newline are decided per use.
@@ -47,3 +48,15 @@ def printable(text: str, keep_newlines: bool = True) -> str:
     an error line), where an embedded newline could pass for a line of cchc's own."""
     pattern = _KEEPING_NEWLINES if keep_newlines else _ONE_LINE
     return pattern.sub(lambda match: escape(match[0]), text)
+
+
+def wants_colour(stream: object, environ: Mapping[str, str]) -> bool:
+    """Colour only for a terminal that can show it: never when piped or redirected, with
+    NO_COLOR set to anything (no-color.org), or on a dumb terminal."""
+    isatty = getattr(stream, "isatty", None)
+    return (
+        callable(isatty)
+        and bool(isatty())
+        and not environ.get("NO_COLOR")
+        and environ.get("TERM") != "dumb"
+    )

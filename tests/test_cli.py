@@ -36,12 +36,14 @@ def run(*args: str) -> object:
 
 
 def test_a_firm_failure_exits_1_and_shows_the_arithmetic(tmp_path: Path) -> None:
-    result = run(
-        "check", str(facts_file(tmp_path, 949, 51)), "--as-of", "2019-04-15", "--only", "fail"
-    )
-    assert result.exit_code == 1
-    assert "949 / 1,000 = 94.9% < 95%" in result.output
-    assert "HN2019-II-06" in result.output
+    args = ["check", str(facts_file(tmp_path, 949, 51)), "--as-of", "2019-04-15", "--only", "fail"]
+    wide = CliRunner(env={"COLUMNS": "240"})  # no cell wraps inside the arithmetic
+    english = wide.invoke(main, [*args, "--lang", "en"])
+    vietnamese = wide.invoke(main, args)  # vi by default
+    assert english.exit_code == vietnamese.exit_code == 1
+    assert "949 / 1,000 = 94.9% < 95%" in english.output
+    assert "949 / 1.000 = 94,9% < 95%" in vietnamese.output
+    assert "HN2019-II-06" in english.output and "HN2019-II-06" in vietnamese.output
 
 
 def test_no_firm_failure_exits_0_and_strict_counts_missing_data(tmp_path: Path) -> None:
@@ -139,7 +141,16 @@ def test_both_engines_render_the_same_report(tmp_path: Path) -> None:
     path = str(facts_file(tmp_path, 949, 51))
     outputs = {
         engine: run(
-            "check", path, "--as-of", "2020-01-15", "--engine", engine, "--group-by", "rule"
+            "check",
+            path,
+            "--as-of",
+            "2020-01-15",
+            "--engine",
+            engine,
+            "--group-by",
+            "rule",
+            "--lang",
+            "en",
         ).output.replace(f"engine: {engine}", "")
         for engine in available_engines()
     }
@@ -223,9 +234,16 @@ def test_only_lists_fewer_findings_but_never_changes_the_summary(tmp_path: Path)
         == everything["summary"]["fail"]
         < everything["summary"]["findings"]
     )
-    table = run(*args).output.splitlines()
-    only_table = run(*args, "--only", "fail", "--only", "pending").output.splitlines()
-    assert only_table[2:4] == table[2:4]  # the status counts and the failure counts
+
+    def counts_lines(output: str) -> list[str]:
+        """The status counts and the failure counts: the two lines before the area table."""
+        lines = output.split("\n\nBy area", 1)[0].splitlines()
+        return lines[-2:]
+
+    table = run(*args, "--lang", "en").output
+    only_table = run(*args, "--lang", "en", "--only", "fail", "--only", "pending").output
+    assert counts_lines(only_table) == counts_lines(table)
+    assert counts_lines(table)[0].startswith("met ")
 
 
 def test_a_plan_named_twice_is_checked_once(tmp_path: Path) -> None:
@@ -269,16 +287,18 @@ def test_warnings_are_listed_once_sorted_and_counted_in_json(tmp_path: Path) -> 
 
 
 def test_the_table_lists_the_warnings_and_counts_them(tmp_path: Path) -> None:
-    output = run("check", str(warned_facts(tmp_path)), "--as-of", "2020-01-15").output
+    output = run(
+        "check", str(warned_facts(tmp_path)), "--as-of", "2020-01-15", "--lang", "en"
+    ).output
     document = json.loads(
         run(
             "check", str(warned_facts(tmp_path)), "--as-of", "2020-01-15", "--format", "json"
         ).output
     )
     count = document["summary"]["warnings"]
-    assert count >= 2 and f"warnings: {count}" in output
+    assert count >= 2 and output.count(f"Warnings ({count})") == 2  # the summary, the list
     listed = output.split(f"Warnings ({count}):\n", 1)[1].splitlines()
-    places = [line.removeprefix("  - ").split(": ")[0] for line in listed]
+    places = [line[4:].split(": ")[0] for line in listed if line.startswith("  - ")]
     assert places == [warning["at"] for warning in document["warnings"]]
 
 
@@ -290,4 +310,4 @@ def test_the_summary_after_writing_a_file_counts_listed_findings_and_warnings(
         "check", str(warned_facts(tmp_path)), "--as-of", "2020-01-15", "--output", str(out)
     )
     assert result.exit_code in (0, 1) and str(out) in result.stderr
-    assert "Warnings (" in out.read_text(encoding="utf-8")
+    assert "Cảnh báo (" in out.read_text(encoding="utf-8")  # Vietnamese unless told

@@ -66,9 +66,9 @@ def run(*args: str) -> object:
 
 @pytest.mark.parametrize("group_by", ["unit", "rule"])
 def test_the_table_shows_hostile_unit_names_escaped(tmp_path: Path, group_by: str) -> None:
-    result = run(
-        "check", str(hostile_facts(tmp_path)), "--as-of", "2019-04-15", "--group-by", group_by
-    )
+    arguments = ["check", str(hostile_facts(tmp_path)), "--as-of", "2019-04-15"]
+    # Wide enough that no cell wraps inside the escaped name.
+    result = CliRunner(env={"COLUMNS": "240"}).invoke(main, [*arguments, "--group-by", group_by])
     assert result.exit_code == 1
     assert not any(character in result.output for character in RAW)
     assert "\\x1b[2J" in result.output and "\\u202e" in result.output and "Đình" in result.output
