@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Callable
 from functools import lru_cache
 
 import click
@@ -19,7 +20,10 @@ from cchc.reports.view import Counts, RenderOptions, ReportView, Row
 # Each column's share of the width left once the fixed columns are laid out, and its floor.
 FLEXIBLE = {"rule": (2, 8), "title": (3, 10), "unit": (3, 10), "evidence": (5, 14), "gap": (4, 12)}
 MIN_WIDTH, MAX_WIDTH = 80, 240
-GUTTER = 2  # tabulate's "simple" format puts two spaces between columns
+GUTTER = 2  # two spaces between columns, as tabulate's "simple" format
+GUTTER_TEXT = " " * GUTTER
+# A cell to colour in a row: its column and how.
+Paint = tuple[int, Callable[[str], str]] | None
 COLOURS = {"pass": "green", "fail": "red", "pending": "yellow", "missing": "yellow"}
 
 
@@ -121,6 +125,11 @@ class _Layout:
         colour = COLOURS.get(status)
         return click.style(word, fg=colour) if colour and self.view.options.color else word
 
+    def paint(self, status: str, column: int) -> Paint:
+        if status not in COLOURS or not self.view.options.color:
+            return None
+        return column, lambda text: self.status(status, text)
+
     def cells(self, row: Row) -> dict[str, str]:
         return {
             "rule": row.finding.rule_id,
@@ -135,17 +144,44 @@ class _Layout:
 
     def table(self, rows: list[Row], columns: list[str]) -> str:
         widths = column_widths(columns, self.fixed, self.narrow, self.floors, terminal_width())
+        status_at = columns.index("status")
         body = []
         for row in rows:
             cells = self.cells(row)
             wrapped = [_wrap(cells[c], w) for c, w in zip(columns, widths, strict=True)]
-            if "status" in columns:  # coloured after wrapping: escapes are not text to wrap
-                at = columns.index("status")
-                wrapped[at] = self.status(row.finding.status, wrapped[at])
-            body.append(wrapped)
-        # tabulate pads every header by two: a header wraps two short of its column's width.
-        headers = [_wrap(self.headers[c], w - 2) for c, w in zip(columns, widths, strict=True)]
-        return tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True)
+            body.append((wrapped, self.paint(row.finding.status, status_at)))
+        headers = [_wrap(self.headers[c], w) for c, w in zip(columns, widths, strict=True)]
+        return _grid(headers, body, widths)
+
+
+def _grid(headers: list[str], body: list[tuple[list[str], Paint]], widths: list[int]) -> str:
+    """A findings table laid out like tabulate's "simple" format, at widths already decided and
+    cells already wrapped: a national report has 10,000 of these tables, and tabulate, which
+    measures and types every cell again, would spend minutes on them (it still lays out the
+    small summary tables)."""
+    lines = [*_row_lines(headers, widths), GUTTER_TEXT.join("-" * width for width in widths)]
+    for cells, paint in body:
+        lines += _row_lines(cells, widths, paint)
+    return "\n".join(lines)
+
+
+def _row_lines(cells: list[str], widths: list[int], paint: Paint = None) -> list[str]:
+    """A row's lines, each cell padded to its width; `paint` (column, style) colours one cell
+    after padding, so that its escapes do not count as width."""
+    if paint is None and not any("\n" in cell for cell in cells):  # most rows: one line
+        return [GUTTER_TEXT.join(map(str.ljust, cells, widths)).rstrip()]
+    parts = [cell.split("\n") for cell in cells]
+    lines = []
+    for index in range(max(map(len, parts))):
+        padded = [
+            (part[index] if index < len(part) else "").ljust(width)
+            for part, width in zip(parts, widths, strict=True)
+        ]
+        if paint is not None:
+            column, style = paint
+            padded[column] = style(padded[column])
+        lines.append(GUTTER_TEXT.join(padded).rstrip())
+    return lines
 
 
 def counts_line(view: ReportView, counts: Counts, layout: _Layout | None = None) -> str:

@@ -76,6 +76,9 @@ class Language:
         self.messages = messages
         self.thousands = messages.get("_thousands", ",")
         self.point = messages.get("_decimal_point", ".")
+        # Periods and days repeat across a report's findings: each is worded once.
+        self._periods: dict[tuple[str, str], str] = {}
+        self._days: dict[date | str, str] = {}
 
     def __call__(self, key: str, **values: Any) -> str:
         """The message `key` with its placeholders filled."""
@@ -110,14 +113,23 @@ class Language:
 
     def day(self, value: date | str) -> str:
         """A date as the catalogue's `date.day` writes it: "05/03/2024" (en), "05/3/2024" (vi)."""
-        if isinstance(value, str):
-            value = date.fromisoformat(value)
-        return self("date.day", day=Numeral(value.day), month=Numeral(value.month), year=value.year)
+        if value not in self._days:
+            day = date.fromisoformat(value) if isinstance(value, str) else value
+            self._days[value] = self(
+                "date.day", day=Numeral(day.day), month=Numeral(day.month), year=day.year
+            )
+        return self._days[value]
 
     def period(self, value: object, form: PeriodForm = "plain") -> str:
         """A reporting period (`2019`, `2019-Q3`, `2019-H1`, `2019-9M`, `2019-M03`, or a Period)
         named the language's way: "quý III/2019", "6 tháng đầu năm 2019" (vi). Text that is not
         a period is shown as it is."""
+        key = (str(value), form)
+        if key not in self._periods:
+            self._periods[key] = self._period(value, form)
+        return self._periods[key]
+
+    def _period(self, value: object, form: PeriodForm) -> str:
         try:
             parsed = Period.parse(value)
         except PeriodError:
