@@ -160,3 +160,69 @@ def finish(
             for name, kind in wanted.items()
         ]
     )
+
+
+ONE_DAY = timedelta(days=1)
+
+
+def events_coverage(grid: pl.DataFrame, spoken: pl.DataFrame) -> pl.DataFrame:
+    """Per judged owner and period (`grid`: owner, period, start, end), the spans no report
+    speaking of events (`spoken`: owner, first, last) covers, as `gaps` (null: none).
+
+    Events add up across reports, so the reports cover the period together: one sweep over the
+    spans in order, each gap lying between the furthest day reached so far and the next span
+    (additive coverage). The furthest day reached is a running maximum
+    over all rows at once: each row's day is offset by its judged row's number, so that no
+    judged row reaches into the next."""
+    grid = grid.with_row_index("row")
+    spans = (
+        grid.select("row", "owner", "start", "end")
+        .join(spoken, on="owner", how="inner")
+        .filter((pl.col("first") <= pl.col("end")) & (pl.col("last") >= pl.col("start")))
+        .sort("row", "first", "last")
+    )
+    row = pl.col("row").cast(pl.Int64) * _OFFSET
+    reached = (row + _day(pl.col("last") + ONE_DAY)).cum_max().shift(1)
+    same = pl.col("row").shift(1) == pl.col("row")
+    reach = pl.when(same).then(reached - row).cast(pl.Int32).cast(pl.Date)
+    cursor = pl.max_horizontal(pl.col("start"), reach)
+    inner = (
+        spans.with_columns(cursor.alias("a"))
+        .filter(pl.col("first") > pl.col("a"))
+        .select("row", "a", (pl.col("first") - ONE_DAY).alias("b"))
+    )
+    tail = (
+        spans.group_by("row")
+        .agg(pl.col("start").first(), pl.col("end").first(), pl.col("last").max() + ONE_DAY)
+        .with_columns(pl.max_horizontal(pl.col("start"), pl.col("last")).alias("a"))
+        .filter(pl.col("a") <= pl.col("end"))
+        .select("row", "a", pl.col("end").alias("b"))
+    )
+    silent = grid.join(spans.select("row"), on="row", how="anti").select(
+        "row", pl.col("start").alias("a"), pl.col("end").alias("b")
+    )
+    gaps = (
+        pl.concat([inner, tail, silent])
+        .sort("row", "a")
+        .group_by("row", maintain_order=True)
+        .agg(span(pl.col("a"), pl.col("b")).alias("gaps"))
+    )
+    return grid.join(gaps, on="row", how="left").drop("row")
+
+
+_OFFSET = 1 << 32  # wider than the whole range of day numbers (Int32)
+
+
+def _day(expr: pl.Expr) -> pl.Expr:
+    """A date as its day number (days since 1970-01-01)."""
+    return expr.cast(pl.Int32).cast(pl.Int64)
+
+
+def reports_speaking_of_events(tables: FactTables) -> pl.DataFrame:
+    """The spans of the reports that speak of events at all (`events` given, even empty): a
+    report that says nothing of events covers nothing, absent is not zero."""
+    return tables.reports.filter(pl.col("events_given")).select(
+        pl.col("unit").alias("actor"),
+        pl.col("start").alias("first"),
+        pl.col("end").alias("last"),
+    )

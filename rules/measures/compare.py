@@ -21,8 +21,14 @@ from datetime import date
 import polars as pl
 
 from cchc.facts.tables import FactTables
-from cchc.rules.measures.columns import SPANS, finish, gaps_around, units_of
-from cchc.rules.measures.events import _coverage, _spoken
+from cchc.rules.measures.columns import (
+    SPANS,
+    events_coverage,
+    finish,
+    gaps_around,
+    reports_speaking_of_events,
+    units_of,
+)
 from cchc.rules.schema import CompareMeasure, Rule, Target
 
 VALUES = {"vs_target": pl.Int64}
@@ -139,9 +145,9 @@ def _events_figures(
     grid = units.join(years, how="cross").with_columns(
         pl.col("unit").alias("owner"), pl.col("year").cast(pl.Utf8).alias("period")
     )
-    spoken = _spoken(tables).rename({"actor": "owner"})
+    spoken = reports_speaking_of_events(tables).rename({"actor": "owner"})
     return (
-        _coverage(grid, spoken)
+        events_coverage(grid, spoken)
         .join(held, on=["unit", "year"], how="left")
         .with_columns(pl.col("num").fill_null(0), pl.lit(None, pl.Int64).alias("den"))
     )

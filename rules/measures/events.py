@@ -12,17 +12,22 @@ is one sweep over the reports' spans, and every comparison with the target is in
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 
 import polars as pl
 
 from cchc.facts.tables import FactTables
-from cchc.rules.measures.columns import SPANS, closed, finish, span
+from cchc.rules.measures.columns import (
+    SPANS,
+    closed,
+    events_coverage,
+    finish,
+    reports_speaking_of_events,
+)
 from cchc.rules.schema import AppliesTo, EventCountMeasure, PopulationShareMeasure, Rule
 
 KEY = ["owner", "period"]  # a judged unit and period
-ONE_DAY = timedelta(days=1)
 FIGURES = {
     "wanted": pl.List(pl.Utf8),  # the events no report covering `uncovered` speaks of
     "uncovered": SPANS,
@@ -74,69 +79,6 @@ def _in_periods(events: pl.DataFrame, periods: pl.DataFrame) -> pl.DataFrame:
     """Each event with every judged period its date falls in."""
     return events.join(periods.select("period", "start", "end"), how="cross").filter(
         (pl.col("date") >= pl.col("start")) & (pl.col("date") <= pl.col("end"))
-    )
-
-
-def _coverage(grid: pl.DataFrame, spoken: pl.DataFrame) -> pl.DataFrame:
-    """Per judged owner and period (`grid`: owner, period, start, end), the spans no report
-    speaking of events (`spoken`: owner, first, last) covers, as `gaps` (null: none).
-
-    Events add up across reports, so the reports cover the period together: one sweep over the
-    spans in order, each gap lying between the furthest day reached so far and the next span
-    (rules/measures/common.coverage, additive). The furthest day reached is a running maximum
-    over all rows at once: each row's day is offset by its judged row's number, so that no
-    judged row reaches into the next."""
-    grid = grid.with_row_index("row")
-    spans = (
-        grid.select("row", "owner", "start", "end")
-        .join(spoken, on="owner", how="inner")
-        .filter((pl.col("first") <= pl.col("end")) & (pl.col("last") >= pl.col("start")))
-        .sort("row", "first", "last")
-    )
-    row = pl.col("row").cast(pl.Int64) * _OFFSET
-    reached = (row + _day(pl.col("last") + ONE_DAY)).cum_max().shift(1)
-    same = pl.col("row").shift(1) == pl.col("row")
-    reach = pl.when(same).then(reached - row).cast(pl.Int32).cast(pl.Date)
-    cursor = pl.max_horizontal(pl.col("start"), reach)
-    inner = (
-        spans.with_columns(cursor.alias("a"))
-        .filter(pl.col("first") > pl.col("a"))
-        .select("row", "a", (pl.col("first") - ONE_DAY).alias("b"))
-    )
-    tail = (
-        spans.group_by("row")
-        .agg(pl.col("start").first(), pl.col("end").first(), pl.col("last").max() + ONE_DAY)
-        .with_columns(pl.max_horizontal(pl.col("start"), pl.col("last")).alias("a"))
-        .filter(pl.col("a") <= pl.col("end"))
-        .select("row", "a", pl.col("end").alias("b"))
-    )
-    silent = grid.join(spans.select("row"), on="row", how="anti").select(
-        "row", pl.col("start").alias("a"), pl.col("end").alias("b")
-    )
-    gaps = (
-        pl.concat([inner, tail, silent])
-        .sort("row", "a")
-        .group_by("row", maintain_order=True)
-        .agg(span(pl.col("a"), pl.col("b")).alias("gaps"))
-    )
-    return grid.join(gaps, on="row", how="left").drop("row")
-
-
-_OFFSET = 1 << 32  # wider than the whole range of day numbers (Int32)
-
-
-def _day(expr: pl.Expr) -> pl.Expr:
-    """A date as its day number (days since 1970-01-01)."""
-    return expr.cast(pl.Int32).cast(pl.Int64)
-
-
-def _spoken(tables: FactTables) -> pl.DataFrame:
-    """The spans of the reports that speak of events at all (`events` given, even empty): a
-    report that says nothing of events covers nothing, absent is not zero."""
-    return tables.reports.filter(pl.col("events_given")).select(
-        pl.col("unit").alias("actor"),
-        pl.col("start").alias("first"),
-        pl.col("end").alias("last"),
     )
 
 
@@ -195,8 +137,8 @@ def observe_count(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFrame:
             pl.col("date").sort().dt.strftime("%Y-%m-%d").alias("e.dates"),
         )
     )
-    spoken = _spoken(tables).rename({"actor": "owner"})
-    frame = _coverage(grid, spoken).join(held, on=KEY, how="left")
+    spoken = reports_speaking_of_events(tables).rename({"actor": "owner"})
+    frame = events_coverage(grid, spoken).join(held, on=KEY, how="left")
     frame = frame.with_columns(
         pl.col("e.count").fill_null(0),
         pl.when(pl.col("e.dates").is_null())
@@ -283,11 +225,11 @@ def observe_population(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFr
             pl.col("inspected").sort().alias("e.units"),
         )
     )
-    spoken = _spoken(tables).join(actors, on="actor", how="inner").drop("actor")
+    spoken = reports_speaking_of_events(tables).join(actors, on="actor", how="inner").drop("actor")
     grid = owners.join(periods, how="cross").join(sizes, on="owner", how="left")
     empty = grid.filter(pl.col("e.population") == 0)
     grid = grid.filter(pl.col("e.population") > 0)
-    frame = _coverage(grid, spoken).join(hits, on=KEY, how="left")
+    frame = events_coverage(grid, spoken).join(hits, on=KEY, how="left")
     frame = frame.with_columns(
         pl.col("e.inspected").fill_null(0),
         pl.when(pl.col("e.units").is_null())
