@@ -349,11 +349,23 @@ def facts() -> None:
 
 @facts.command("validate")
 @click.argument("paths", nargs=-1, required=True)
-def facts_validate(paths: tuple[str, ...]) -> None:
+@click.option(
+    "--plan",
+    "plan_ids",
+    multiple=True,
+    metavar="ID",
+    help="Accept only the names these plans read (repeatable); a name only another plan reads "
+    "is then a problem at its place. Default: the names of every plan.",
+)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="vi", envvar="CCHC_LANG")
+def facts_validate(paths: tuple[str, ...], plan_ids: tuple[str, ...], lang: str) -> None:
     """Validate fact files without evaluating anything. Exit 2 when they are invalid."""
-    fact_set = app.load_facts(paths, app.catalogue())
+    rules = app.catalogue()
+    if plan_ids:
+        app.plans_by_id(rules, plan_ids)  # an unknown id is a usage problem, named
+    fact_set = app.load_facts(paths, rules, plan_ids=plan_ids or None)
     for notice in fact_set.warnings:
-        warning = word_notice(notice, language("en"))
+        warning = word_notice(notice, language(lang))
         _say(f"warning: {printable(warning, keep_newlines=False)}", err=True)
     units, reports = fact_set.units.height, fact_set.reports.height
     _say(f"ok: {units} units, {reports} reports in {len(fact_set.files)} file(s)")

@@ -293,3 +293,16 @@ def test_the_vocabulary_of_every_plan_is_the_whole_vocabulary(catalogue: Catalog
     for group in WORD_GROUPS:
         assert dict(every.tables[group]) == dict(ALL.tables[group])
     assert vocabulary_for([]).tables["indicators"].keys() <= CORE_NAMES
+
+
+def test_facts_validate_with_a_plan_refuses_another_plans_word_at_its_place(
+    tmp_path: Path,
+) -> None:
+    path = hanoi_facts(tmp_path, f"    indicators: {{communes: 10, {PAPI_INDICATOR}: 40}}\n")
+    assert cli("facts", "validate", str(path)).exit_code == 0  # every plan's words
+    assert cli("facts", "validate", str(path), "--plan", "hanoi-papi-2018").exit_code == 0
+    scoped = cli("facts", "validate", str(path), "--plan", "hanoi-cchc-2019")
+    assert scoped.exit_code == INPUT_ERROR
+    line_at(scoped.output, f"{path}: reports[0].indicators.{PAPI_INDICATOR}: ")
+    unknown = cli("facts", "validate", str(path), "--plan", "no-such-plan")
+    assert unknown.exit_code == INPUT_ERROR and "--plan no-such-plan" in unknown.output
