@@ -234,13 +234,21 @@ class ReportView:
             summaries, key=lambda u: (-u.counts.firm_failures, -u.counts["fail"], u.name, u.unit_id)
         )
 
+    @cached_property
+    def _registry_children(self) -> dict[str, list[str]]:
+        """Every unit's direct children in the registry (with findings or not)."""
+        children: dict[str, list[str]] = {}
+        for unit_id, parent in self.evaluation.units.select("id", "parent").iter_rows():
+            if parent:
+                children.setdefault(parent, []).append(unit_id)
+        return children
+
+    @cached_property
+    def _unit_counts(self) -> dict[str, Counts]:
+        return {unit.unit_id: unit.counts for unit in self.units}
+
     def rolled_up(self, unit_id: str) -> Counts:
         """A unit's counts with those of every unit under it (communes under their district)."""
-        by_id = {unit.unit_id: unit for unit in self.units}
-        registry_children: dict[str, list[str]] = {}
-        for row in self.evaluation.units.select("id", "parent").iter_rows():
-            if row[1]:
-                registry_children.setdefault(row[1], []).append(row[0])
         totals: dict[str, int] = {}
         firm = aspirational = 0
         stack, seen = [unit_id], set()
@@ -249,9 +257,9 @@ class ReportView:
             if current in seen:  # a registry with a cycle of parents: count each unit once
                 continue
             seen.add(current)
-            stack += registry_children.get(current, [])
-            if current in by_id:
-                counts = by_id[current].counts
+            stack += self._registry_children.get(current, [])
+            counts = self._unit_counts.get(current)
+            if counts is not None:
                 for status, n in counts.by_status.items():
                     totals[status] = totals.get(status, 0) + n
                 firm += counts.firm_failures

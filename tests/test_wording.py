@@ -94,3 +94,20 @@ def test_a_new_language_is_a_catalogue(tmp_path: Path, monkeypatch: pytest.Monke
 def test_an_unknown_language_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="zz"):
         language("zz")
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_score_exactly_at_a_strict_bound_names_the_bound_not_zero_points(lang: str) -> None:
+    from cchc.engine.findings import Finding
+    from cchc.reports.wording import word
+    from cchc.rules.catalogue import load_catalogue
+
+    plan = load_catalogue().plans["thua-thien-hue-cchc-2018"]
+    rule = next(r for r in plan.rules if r.id == "TTH2018-II.2.a-01c")
+    at_bound = Finding(
+        rule.id, "u", "2018", "fail", "measured", {"score": "80"}, {"more_than": "0"}
+    )
+    above = Finding(rule.id, "u", "2018", "fail", "measured", {"score": "79"}, {"more_than": "1"})
+    words = language(lang)
+    assert word(rule, at_bound, lang).gap == words("score.above", target="80")
+    assert word(rule, above, lang).gap == words("score.more_than", points="1")

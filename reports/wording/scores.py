@@ -68,15 +68,22 @@ def word_score(rule: Rule, finding: Finding, lang: Language) -> Wording:
         target=lang.decimal(target_value),
     )
     return Wording(
-        lang.decimal(value), target, arithmetic, _score_gap(finding, lang), source(finding, lang)
+        lang.decimal(value),
+        target,
+        arithmetic,
+        _score_gap(finding, lang, target_value),
+        source(finding, lang),
     )
 
 
-def _score_gap(finding: Finding, lang: Language) -> str | None:
+def _score_gap(finding: Finding, lang: Language, target: Fraction) -> str | None:
     gap = finding.gap
     if gap is None:
         return None
     ((key, points),) = gap.items()
+    if _score(points) == 0:  # exactly at a strict bound: "more than 0 more" says nothing
+        strict = {"more_than": "score.above", "fewer_than": "score.below"}
+        return lang(strict[key], target=lang.decimal(target))
     return lang(GAPS[key], points=lang.decimal(_score(points)))
 
 
