@@ -6,18 +6,38 @@ which the command line reports with exit status 2.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+import json
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import orjson
+import polars as pl
+
 from cchc.engine.evaluation import EngineName, Evaluation, available_engines, evaluate
+from cchc.engine.findings import Finding, RuleFindings
+from cchc.engine.saved import (
+    MAX_LISTED,
+    SavedResultError,
+    evaluation_from_document,
+    evaluation_from_lines,
+    split_document,
+)
 from cchc.facts.fast_read import FAST_SUFFIXES, read_tables
-from cchc.facts.files import MAX_TOTAL_BYTES, total_size
+from cchc.facts.files import MAX_TOTAL_BYTES, MIB, total_size
 from cchc.facts.load import FactError, expand_fact_paths, load_fact_files, words_outside
 from cchc.facts.notices import Notice
 from cchc.facts.tables import FactTables, tables_of
+from cchc.facts.values import excerpt
 from cchc.facts.vocabulary import vocabulary_for
+from cchc.reports import json_report
+from cchc.reports.wording import language, word
+from cchc.reports.wording.notices import word_notice
 from cchc.rules.catalogue import Catalogue, CatalogueError, Plan, load_catalogue
 from cchc.rules.caveats import plan_choice_warnings
 from cchc.rules.references import CatalogueReferences
@@ -195,3 +215,168 @@ def find_rule(rules: Catalogue, rule_id: str) -> tuple[Plan, Rule]:
         raise InputError(
             "unknown rule:", [f"{rule_id}: no such rule; see `cchc rules list`"]
         ) from None
+
+
+SAVED_INVALID = "the saved result is invalid:"
+# A national result (10,000 units) is some 140 MB. Read the fast way, a result takes some 7
+# bytes of memory per byte (a national one: 1 GB); parsed whole (another layout), some 23.
+MAX_SAVED_BYTES = 2048 * MIB
+
+
+def saved_result(path: Path) -> Evaluation:
+    """The evaluation a result saved by `cchc check --format json` was written from, for
+    `cchc report` to render again. A result as cchc wrote it is read the fast way and kept if
+    it renders back to the same bytes; any other (reformatted, or with a problem) is parsed
+    whole and checked value by value. Every problem is an InputError naming the file and the
+    key path: unreadable, not JSON, another schema, rules or plans this version's catalogue
+    does not have or words otherwise."""
+    rules = catalogue()
+    try:
+        data = _saved_bytes(path)
+        evaluation = _as_written(data, rules)
+        if evaluation is None:
+            with _collector_paused():
+                evaluation = evaluation_from_document(_parsed(data), rules)
+        _wordable(evaluation)
+    except SavedResultError as error:
+        raise InputError(SAVED_INVALID, [f"{path}: {p}" for p in error.problems]) from error
+    return evaluation
+
+
+def _saved_bytes(path: Path) -> bytes:
+    """The file's bytes, without a UTF-8 BOM. As for fact files: a regular file only, bounded,
+    and opening never blocks (a FIFO is refused)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        raise SavedResultError([f"cannot read: {error.strerror or error}"]) from None
+    with os.fdopen(descriptor, "rb") as stream:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise SavedResultError(["not a regular file (a device, pipe or socket)"])
+        if info.st_size > MAX_SAVED_BYTES:
+            raise SavedResultError([_too_big(info.st_size)])
+        try:
+            data = stream.read(MAX_SAVED_BYTES + 1)
+        except OSError as error:
+            raise SavedResultError([f"cannot read: {error.strerror or error}"]) from None
+    if len(data) > MAX_SAVED_BYTES:  # it grew while read
+        raise SavedResultError([_too_big(len(data))])
+    return data.removeprefix(b"\xef\xbb\xbf")
+
+
+def _too_big(size: int) -> str:
+    return f"{size / MIB:.0f} MiB, above the {MAX_SAVED_BYTES // MIB} MiB cchc reads as a result"
+
+
+def _as_written(data: bytes, rules: Catalogue) -> Evaluation | None:
+    """The fast way: header and findings split by the JSON report's layout, the findings read
+    by Polars in one pass. Kept only if the evaluation renders back to the very bytes read (but
+    the generator line: another version of cchc may have written them), since Polars reads a
+    number where text is due as that text, an unknown field as nothing…"""
+    split = split_document(data)
+    evaluation = None if split is None else evaluation_from_lines(*split, rules)
+    if evaluation is None:
+        return None
+    rendered = b"".join(json_report.render(evaluation))
+    return evaluation if _same_document(rendered, data) else None
+
+
+def _same_document(rendered: bytes, data: bytes) -> bool:
+    """The same bytes, but perhaps the generator line (compared whole: no slice of 140 MB)."""
+    if rendered == data:
+        return True
+    ours, theirs = _generator_line(rendered), _generator_line(data)
+    if ours is None or theirs is None:
+        return False
+    return rendered[: ours[0]] + data[theirs[0] : theirs[1]] + rendered[ours[1] :] == data
+
+
+def _generator_line(document: bytes) -> tuple[int, int] | None:
+    """Where the third line, `"generator": …,` (after `{` and the schema), starts and ends."""
+    start = document.find(b"\n", document.find(b"\n") + 1) + 1
+    end = document.find(b"\n", start)
+    if not start or end < 0 or not document.startswith(b'"generator": ', start):
+        return None
+    return start, end
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Parsing and checking a national result makes millions of objects, none of them garbage:
+    the cyclic collector, run as they come, would triple the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parsed(data: bytes) -> object:
+    """The whole document, by orjson (by the standard library if it holds text UTF-8 cannot:
+    a file name that is not UTF-8, written escaped)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        if "surrogate" in error.msg:
+            try:
+                return json.loads(data, parse_constant=_no_constant)
+            except ValueError:
+                pass
+        raise SavedResultError(
+            [f"not JSON (line {error.lineno}, column {error.colno}: {error.msg})"]
+        ) from None
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+# What a family of wording raises on evidence it does not expect.
+_WORDING_ERRORS = (KeyError, IndexError, ValueError, TypeError, ZeroDivisionError, AttributeError)
+
+
+def _wordable(evaluation: Evaluation) -> None:
+    """Each warning, and a finding of each shape (status, state, reason, the evidence and gap
+    fields given), has its sentences in both languages: a result written by another version
+    or edited by hand is refused here, not stopped halfway through a report by an internal
+    error. (Wording the 520,000 findings of a national result would take longer than reading
+    it: values that only some findings of a shape have are not tried.)"""
+    problems = []
+    for code in ("en", "vi"):
+        for index, notice in enumerate(evaluation.warnings):
+            try:
+                word_notice(notice, language(code))
+            except _WORDING_ERRORS:
+                problems.append(
+                    f"warnings[{index}].code: {excerpt(notice.code)} is not a warning this "
+                    "version words"
+                )
+        for part in evaluation.parts:
+            for finding in _one_of_each_shape(part):
+                try:
+                    word(part.rule, finding, code)
+                except _WORDING_ERRORS as error:
+                    where = f"findings[{finding.rule_id} {finding.unit_id} {finding.period}]"
+                    problems.append(
+                        f"{where}: not a finding this rule gives; this version cannot word it "
+                        f"({type(error).__name__}: {str(error)[:80]})"
+                    )
+    problems = list(dict.fromkeys(problems))
+    if len(problems) > MAX_LISTED:
+        problems[MAX_LISTED:] = [f"… and {len(problems) - MAX_LISTED} more"]
+    if problems:
+        raise SavedResultError(problems)
+
+
+def _one_of_each_shape(part: RuleFindings) -> list[Finding]:
+    """The first finding of each combination of status, state, reason and given fields."""
+    frame = part.frame
+    given = [c for c in frame.columns if c.startswith(("e.", "g.")) or c == "due"]
+    shapes = frame.select(
+        "status", "state", "reason", *(pl.col(c).is_null() for c in given)
+    ).with_row_index("row")
+    rows = shapes.group_by(shapes.columns[1:], maintain_order=True).agg(pl.col("row").first())
+    return list(RuleFindings(part.rule, frame[rows["row"].to_list()]).rows())

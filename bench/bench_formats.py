@@ -76,9 +76,8 @@ def main() -> None:
     headers = ["format", "lang", "findings listed", "render s (median)", "size MB"]
     print(tabulate(rows, headers=headers, disable_numparse=True))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"medians of {arguments.runs} runs · peak RSS {peak:.0f} MiB · Python {sys.version.split()[0]}"
-    )
+    python = sys.version.split()[0]
+    print(f"medians of {arguments.runs} runs · peak RSS {peak:.0f} MiB · Python {python}")
 
 
 if __name__ == "__main__":

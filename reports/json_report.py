@@ -22,12 +22,10 @@ import polars as pl
 from cchc import __version__
 from cchc.engine.evaluation import Evaluation
 from cchc.engine.findings import RuleFindings
+from cchc.engine.saved import SCHEMA, plan_entry, rule_entry
 from cchc.reports.view import RenderOptions
-from cchc.rules.catalogue import Plan
 from cchc.rules.measures.columns import EVIDENCE
-from cchc.rules.schema import Rule
 
-SCHEMA = "cchc-findings/2"
 LOOK_AHEAD = 3  # rules' findings rendered ahead of the one being written
 # orjson writes UTF-8 and leaves DEL, C1 controls, bidi controls and lone surrogates raw. As \u
 # escapes they decode to exactly the same data, and a terminal showing the document cannot obey
@@ -45,31 +43,6 @@ def _json_escape(match: re.Match[bytes]) -> bytes:
     return f"\\u{ord(match[0].decode('utf-8')):04x}".encode()
 
 
-def _target(rule: Rule) -> dict[str, str] | None:
-    if rule.target is None:
-        return None
-    return {k: str(v) for k, v in rule.target.model_dump().items() if v is not None}
-
-
-def rule_entry(plan: Plan, rule: Rule) -> dict[str, Any]:
-    return {
-        "plan": plan.id,
-        "title": rule.title,
-        "title_vi": rule.title_vi,
-        "area": rule.area,
-        "strength": rule.strength,
-        "measure": rule.measure.kind,
-        "target": _target(rule),
-        "citation": {
-            "document": plan.info.number,
-            "issued": plan.info.issued,
-            "issuer": plan.info.issuer,
-            "clause": rule.citation.clause,
-            "quote": rule.citation.quote,
-        },
-    }
-
-
 def header(evaluation: Evaluation, only: Collection[str]) -> dict[str, Any]:
     """Every top-level key but the findings."""
     return {
@@ -77,16 +50,7 @@ def header(evaluation: Evaluation, only: Collection[str]) -> dict[str, Any]:
         "generator": f"cchc {__version__}",
         "as_of": evaluation.as_of,
         "engine": evaluation.engine,
-        "plans": [
-            {
-                "id": plan.id,
-                "document": plan.info.number,
-                "title": plan.info.title,
-                "issued": plan.info.issued,
-                "issuer": plan.info.issuer,
-            }
-            for plan in evaluation.plans
-        ],
+        "plans": [plan_entry(plan) for plan in evaluation.plans],
         "summary": evaluation.summary(),
         # The statuses `findings` is limited to (--only); empty: every finding is listed.
         "only": sorted(only),

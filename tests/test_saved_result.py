@@ -1,0 +1,463 @@
+"""`cchc report RESULT.json`: a saved result reads back as the evaluation it was written from,
+finding for finding, and renders again byte for byte; anything else is refused with exit 2,
+each problem at its key path, and no report written."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from cchc import __version__, app
+from cchc.cli import main
+from cchc.engine import saved
+from cchc.engine.evaluation import Evaluation
+from cchc.reports import json_report
+from cchc.rules.catalogue import Catalogue
+from cchc.rules.measures.columns import EVIDENCE
+
+FOLDERS = ["hanoi-2019", "hanoi-papi-2018", "hanoi-par-sipas-2022", "thanh-xuan-2024"]
+FOLDERS += ["thua-thien-hue-2018"]
+
+
+@pytest.fixture(scope="module")
+def documents(example_evaluations: dict[str, Evaluation]) -> dict[str, bytes]:
+    """Each example's result as `cchc check --format json` saves it."""
+    return {
+        folder: b"".join(json_report.render(evaluation))
+        for folder, evaluation in example_evaluations.items()
+    }
+
+
+def laid_out(document: dict[str, Any]) -> bytes:
+    """A document in the JSON report's layout: one top-level key a line, one finding a line."""
+    header = [orjson.dumps(k) + b": " + orjson.dumps(v) for k, v in document.items()]
+    findings = b",\n".join(map(orjson.dumps, document["findings"]))
+    return b"{\n" + b",\n".join(header[:-1]) + b',\n"findings": [\n' + findings + b"\n]}\n"
+
+
+def compared_columns(frame: pl.DataFrame) -> dict[str, pl.DataType]:
+    """What a saved result keeps of a rule's frame: the base, evidence and gap columns."""
+    kept = (*saved.BASE, EVIDENCE, saved.GAP)
+    return {name: dtype for name, dtype in frame.schema.items() if name.startswith(kept)}
+
+
+def assert_same(reloaded: Evaluation, original: Evaluation) -> None:
+    assert reloaded.summary() == original.summary()
+    for strict in (False, True):
+        assert reloaded.exit_code(strict) == original.exit_code(strict)
+    assert reloaded.findings == original.findings
+    # True == 1 in Python: the reprs tell a boolean from a number, a date from its text.
+    assert list(map(repr, reloaded.findings)) == list(map(repr, original.findings))
+    assert reloaded.warnings == original.warnings
+    assert reloaded.units.equals(original.units.sort("id"))
+    assert reloaded.plans == original.plans
+    assert (reloaded.as_of, reloaded.engine) == (original.as_of, original.engine)
+    assert reloaded.rules_without_units == original.rules_without_units
+    assert [p.rule.id for p in reloaded.parts] == [p.rule.id for p in original.parts]
+    for again, part in zip(reloaded.parts, original.parts, strict=True):
+        assert compared_columns(again.frame) == compared_columns(part.frame), part.rule.id
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_a_parsed_result_reads_back_as_the_evaluation(
+    folder: str,
+    documents: dict[str, bytes],
+    example_evaluations: dict[str, Evaluation],
+    catalogue: Catalogue,
+) -> None:
+    reloaded = saved.evaluation_from_document(orjson.loads(documents[folder]), catalogue)
+    assert_same(reloaded, example_evaluations[folder])
+    assert b"".join(json_report.render(reloaded)) == documents[folder]
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_a_result_as_written_is_read_by_lines(
+    folder: str,
+    documents: dict[str, bytes],
+    example_evaluations: dict[str, Evaluation],
+    catalogue: Catalogue,
+) -> None:
+    split = saved.split_document(documents[folder])
+    assert split is not None
+    reloaded = saved.evaluation_from_lines(*split, catalogue)
+    assert reloaded is not None
+    assert_same(reloaded, example_evaluations[folder])
+    assert b"".join(json_report.render(reloaded)) == documents[folder]
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_cchc_report_renders_a_saved_result_again(
+    folder: str,
+    documents: dict[str, bytes],
+    example_evaluations: dict[str, Evaluation],
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "result.json"
+    path.write_bytes(documents[folder])
+    assert_same(app.saved_result(path), example_evaluations[folder])
+    result = CliRunner().invoke(main, ["report", str(path), "--format", "json"])
+    assert result.exit_code == example_evaluations[folder].exit_code()
+    assert result.stdout_bytes == documents[folder]
+
+
+def test_the_fast_way_takes_a_result_of_another_version(
+    documents: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours = f'"generator": "cchc {__version__}",'.encode()
+    assert ours in documents["hanoi-2019"]
+    path = tmp_path / "result.json"
+    path.write_bytes(documents["hanoi-2019"].replace(ours, b'"generator": "cchc 0.0.1",'))
+
+    def parsed_whole(*_args: object) -> None:
+        raise AssertionError("parsed whole")
+
+    monkeypatch.setattr(app, "evaluation_from_document", parsed_whole)
+    assert b"".join(json_report.render(app.saved_result(path))) == documents["hanoi-2019"]
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_result_in_another_layout_is_parsed_whole(
+    indent: int | None,
+    documents: dict[str, bytes],
+    example_evaluations: dict[str, Evaluation],
+    tmp_path: Path,
+) -> None:
+    document = json.loads(documents["thua-thien-hue-2018"])
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(document, indent=indent, ensure_ascii=True), encoding="utf-8")
+    assert saved.split_document(path.read_bytes()) is None
+    assert_same(app.saved_result(path), example_evaluations["thua-thien-hue-2018"])
+
+
+def test_exact_text_stays_text(documents: dict[str, bytes], catalogue: Catalogue) -> None:
+    """A text field that reads like a date or a number is the text it was."""
+    document = orjson.loads(documents["hanoi-2019"])
+    index, finding = next(
+        (i, f) for i, f in enumerate(document["findings"]) if (f["evidence"] or {}).get("report")
+    )
+    finding["evidence"]["report"] = "2019-03-05"
+    reloaded = saved.evaluation_from_document(document, catalogue)
+    assert reloaded.findings[index].evidence["report"] == "2019-03-05"
+
+
+def test_every_rule_has_a_frame_the_reader_knows(catalogue: Catalogue) -> None:
+    for plan in catalogue.plans.values():
+        for rule in plan.rules:
+            schema = saved.frame_schema(rule, plan.info.issued)
+            for name, dtype in schema.items():
+                if name.startswith((EVIDENCE, saved.GAP)):
+                    saved.json_form(dtype)  # raises for a dtype it cannot read
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+
+def _first(document: dict[str, Any], test: Callable[[dict[str, Any]], bool]) -> int:
+    return next(i for i, f in enumerate(document["findings"]) if test(f))
+
+
+def _a_number_field(document: dict[str, Any]) -> str:
+    index = _first(document, lambda f: any(type(v) is int for v in (f["evidence"] or {}).values()))
+    evidence = document["findings"][index]["evidence"]
+    name = next(k for k, v in evidence.items() if type(v) is int)
+    evidence[name] = str(evidence[name])
+    return f"findings[{index}].evidence.{name}"
+
+
+def _status(document: dict[str, Any]) -> str:
+    document["findings"][3]["status"] = "passed"
+    return "findings[3].status"
+
+
+def _unknown_rule(document: dict[str, Any]) -> str:
+    document["rules"]["HN2019-NOT-A-RULE"] = next(iter(document["rules"].values()))
+    return "rules.HN2019-NOT-A-RULE"
+
+
+def _retitled(document: dict[str, Any]) -> str:
+    rule_id = next(iter(document["rules"]))
+    document["rules"][rule_id]["title"] += " (old wording)"
+    return f"rules.{rule_id}.title"
+
+
+def _requoted(document: dict[str, Any]) -> str:
+    rule_id = list(document["rules"])[-1]
+    document["rules"][rule_id]["citation"]["quote"] = "an older quote"
+    return f"rules.{rule_id}.citation.quote"
+
+
+def _target(document: dict[str, Any]) -> str:
+    rule_id = next(r for r, e in document["rules"].items() if e["target"])
+    document["rules"][rule_id]["target"]["value"] = "1/2"
+    return f"rules.{rule_id}.target.value"
+
+
+def _rule_left_out(document: dict[str, Any]) -> str:
+    rule_id = document["rules_without_units"][0]
+    del document["rules"][rule_id]
+    document["rules_without_units"].remove(rule_id)
+    return f"rules.{rule_id}"
+
+
+def _finding_of_unknown_rule(document: dict[str, Any]) -> str:
+    document["findings"][5]["rule"] = "HN2019-NOT-A-RULE"
+    return "findings[5].rule"
+
+
+def _unknown_unit(document: dict[str, Any]) -> str:
+    document["findings"][7]["unit"] = "nowhere"
+    return "findings[7].unit"
+
+
+def _unknown_field(document: dict[str, Any]) -> str:
+    index = _first(document, lambda f: f["evidence"] is not None)
+    document["findings"][index]["evidence"]["invented"] = 1
+    return f"findings[{index}].evidence.invented"
+
+
+def _evidence_left_out(document: dict[str, Any]) -> str:
+    """Each value is fine, the finding is not: no numerator for a share's failure."""
+    index = _first(document, lambda f: f["status"] == "fail" and f["state"] == "measured")
+    finding = document["findings"][index]
+    finding["evidence"] = None
+    return f"findings[{finding['rule']} {finding['unit']} {finding['period']}]"
+
+
+def _date(document: dict[str, Any]) -> str:
+    index = _first(document, lambda f: f["due"] is not None)
+    document["findings"][index]["due"] = "2019-02-30"
+    return f"findings[{index}].due"
+
+
+def _summary(document: dict[str, Any]) -> str:
+    document["summary"]["fail"] += 1
+    return "summary.fail"
+
+
+def _only(document: dict[str, Any]) -> str:
+    document["only"] = ["fail"]
+    return "only"
+
+
+def _plan(document: dict[str, Any]) -> str:
+    document["plans"][0]["id"] = "hanoi-cchc-2099"
+    return "plans[0].id"
+
+
+def _schema(document: dict[str, Any]) -> str:
+    document["schema"] = "cchc-findings/1"
+    return "schema"
+
+
+def _warning(document: dict[str, Any]) -> str:
+    document["warnings"].append({"at": "facts.yaml", "code": "from_a_later_version"})
+    document["summary"]["warnings"] += 1
+    return f"warnings[{len(document['warnings']) - 1}].code"
+
+
+def _unit(document: dict[str, Any]) -> str:
+    unit_id = next(iter(document["units"]))
+    document["units"][unit_id]["parent"] = 7
+    return f"units.{unit_id}.parent"
+
+
+CHANGES: list[Callable[[dict[str, Any]], str]] = [
+    _schema,
+    _plan,
+    _unknown_rule,
+    _retitled,
+    _requoted,
+    _target,
+    _rule_left_out,
+    _only,
+    _summary,
+    _warning,
+    _unit,
+    _status,
+    _finding_of_unknown_rule,
+    _unknown_unit,
+    _a_number_field,
+    _unknown_field,
+    _evidence_left_out,
+    _date,
+]
+
+
+def report(path: Path, out: Path) -> Any:
+    arguments = ["report", str(path), "--format", "json", "--output", str(out)]
+    return CliRunner().invoke(main, arguments)
+
+
+def assert_refused(result: Any, path: Path, out: Path, where: str | None) -> None:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"cchc: {app.SAVED_INVALID}"
+    assert all(line.startswith(f"  {path}: ") for line in lines[1:]), lines
+    if where is not None:
+        assert any(line.startswith(f"  {path}: {where}: ") for line in lines[1:]), lines
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__.strip("_"))
+@pytest.mark.parametrize("layout", ["as written", "one line"])
+def test_a_changed_result_is_refused_at_its_place(
+    change: Callable[[dict[str, Any]], str],
+    layout: str,
+    documents: dict[str, bytes],
+    tmp_path: Path,
+) -> None:
+    document = orjson.loads(documents["hanoi-2019"])
+    where = change(document)
+    path, out = tmp_path / "result.json", tmp_path / "out.json"
+    path.write_bytes(laid_out(document) if layout == "as written" else orjson.dumps(document))
+    assert_refused(report(path, out), path, out, where)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+        pytest.param(lambda data: data[: data.rindex(b"]")], id="cut at the end"),
+        pytest.param(lambda _data: b"schema: cchc-findings/2\n", id="YAML"),
+        pytest.param(lambda _data: b"", id="empty"),
+        pytest.param(lambda _data: b"[]", id="a list"),
+        pytest.param(
+            lambda data: data.replace(b"\n", b"\r\n").replace(b"{", b"\xff", 1), id="bytes"
+        ),
+    ],
+)
+def test_a_file_that_is_no_result_is_refused(
+    content: Callable[[bytes], bytes], documents: dict[str, bytes], tmp_path: Path
+) -> None:
+    path, out = tmp_path / "result.json", tmp_path / "out.json"
+    path.write_bytes(content(documents["hanoi-2019"]))
+    assert_refused(report(path, out), path, out, None)
+
+
+def test_a_missing_file_and_a_fifo_are_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    missing = tmp_path / "missing.json"
+    assert_refused(report(missing, out), missing, out, None)
+    fifo = tmp_path / "result.json"
+    os.mkfifo(fifo)
+    assert_refused(report(fifo, out), fifo, out, None)
+
+
+def test_a_problem_in_every_finding_is_listed_briefly(
+    documents: dict[str, bytes], catalogue: Catalogue
+) -> None:
+    document = orjson.loads(documents["hanoi-2019"])
+    for finding in document["findings"]:
+        finding["status"] = "unknown"
+    with pytest.raises(saved.SavedResultError) as raised:
+        saved.evaluation_from_document(document, catalogue)
+    problems = raised.value.problems
+    assert len(problems) == saved.MAX_LISTED + 1
+    assert problems[0].startswith("findings[0].status: ")
+    assert str(len(document["findings"]) - saved.MAX_LISTED) in problems[-1]
+
+
+HOSTILE = [
+    None,
+    True,
+    0,
+    -1,
+    2**63,
+    1.5,
+    "",
+    "2019-13-01",
+    [],
+    {},
+    ["a"],
+    [{"first": "a"}],
+    "\u202e",
+]
+
+
+def _places(document: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Key paths to every kind of value: header keys, a plan, a rule, a unit, a warning, a
+    finding and its evidence and gap."""
+    finding = _first(document, lambda f: f["gap"] is not None)
+    places: list[tuple[Any, ...]] = [(key,) for key in document if key != "findings"]
+    places += [("plans", 0, key) for key in document["plans"][0]]
+    places += [("rules", next(iter(document["rules"])), key) for key in ("title", "target")]
+    places += [("units", next(iter(document["units"])), "name")]
+    places += [("findings", finding, key) for key in document["findings"][finding]]
+    places += [
+        ("findings", finding, "evidence", k) for k in document["findings"][finding]["evidence"]
+    ]
+    places += [("findings", finding, "gap", k) for k in document["findings"][finding]["gap"]]
+    return places
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_hostile_value_anywhere_is_bad_input(
+    seed: int, documents: dict[str, bytes], tmp_path: Path
+) -> None:
+    """Whatever value stands anywhere, the result is read and rendered, or refused (exit 2):
+    never an internal error."""
+    places = _places(orjson.loads(documents["hanoi-papi-2018"]))
+    path = tmp_path / "result.json"
+    for index in range(seed, len(places), 4):
+        *parents, key = places[index]
+        document = orjson.loads(documents["hanoi-papi-2018"])
+        node = document
+        for step in parents:
+            node = node[step]
+        node[key] = HOSTILE[(index + seed) % len(HOSTILE)]
+        path.write_bytes(laid_out(document))
+        arguments = ["report", str(path), "--format", "table", "--all", "--lang", "en"]
+        result = CliRunner().invoke(main, arguments)
+        assert result.exit_code in (0, 1, 2), (places[index], result.output)
+        if result.exit_code == 2:
+            assert result.stderr.startswith(f"cchc: {app.SAVED_INVALID}\n  {path}: ")
+
+
+def test_a_file_name_utf8_cannot_hold_reads_back(
+    example_evaluations: dict[str, Evaluation], tmp_path: Path
+) -> None:
+    """A warning about a file whose name is not UTF-8 is written with \\u escapes that orjson
+    refuses (lone surrogates): the standard library reads those back."""
+    original = example_evaluations["hanoi-2019"]
+    notice = original.warnings[0]
+    evaluation = dataclasses.replace(
+        original, warnings=[dataclasses.replace(notice, place="facts-\udcff.yaml")]
+    )
+    data = b"".join(json_report.render(evaluation))
+    assert b"\\udcff" in data
+    path = tmp_path / "result.json"
+    path.write_bytes(data)
+    reloaded = app.saved_result(path)
+    assert reloaded.warnings == evaluation.warnings
+    assert b"".join(json_report.render(reloaded)) == data
+
+
+def test_a_result_without_findings_reads_back(
+    example_evaluations: dict[str, Evaluation], tmp_path: Path
+) -> None:
+    original = example_evaluations["hanoi-papi-2018"]
+    evaluation = dataclasses.replace(original, parts=[], rules_without_units=list(original.rules))
+    data = b"".join(json_report.render(evaluation))
+    path = tmp_path / "result.json"
+    path.write_bytes(data)
+    reloaded = app.saved_result(path)
+    assert reloaded.findings == [] and reloaded.summary() == evaluation.summary()
+    assert b"".join(json_report.render(reloaded)) == data
+
+
+def test_a_result_above_the_bound_is_refused_unread(
+    documents: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, out = tmp_path / "result.json", tmp_path / "out.json"
+    path.write_bytes(documents["hanoi-papi-2018"])
+    monkeypatch.setattr(app, "MAX_SAVED_BYTES", len(documents["hanoi-papi-2018"]) - 1)
+    assert_refused(report(path, out), path, out, None)
