@@ -129,11 +129,7 @@ def _listed(view: ReportView, count: int) -> str:
 
 def counts_line(view: ReportView, counts: Counts) -> str:
     """A unit's counts: each status it has, then its failures by kind of target."""
-    parts = [
-        f"{view.status_word(status)} {view.number(counts[status])}"
-        for status in STATUSES
-        if counts[status]
-    ]
+    parts = view.status_counts(counts)
     if counts.firm_failures:
         parts.append(f"{view('report.firm_failures')} {view.number(counts.firm_failures)}")
     if counts.aspirational_failures:

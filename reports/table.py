@@ -179,20 +179,16 @@ def _row_lines(cells: list[str], widths: list[int], paint: Paint = None) -> list
         ]
         if paint is not None:
             column, style = paint
-            padded[column] = style(padded[column])
+            text = padded[column].rstrip()  # the padding stays plain: rstrip still trims it
+            if text:
+                padded[column] = style(text) + " " * (len(padded[column]) - len(text))
         lines.append(GUTTER_TEXT.join(padded).rstrip())
     return lines
 
 
-def counts_line(view: ReportView, counts: Counts, layout: _Layout | None = None) -> str:
+def counts_line(view: ReportView, counts: Counts) -> str:
     """ "Đạt 41 · Không đạt 3 · …": the statuses a unit or area has, in the usual order."""
-    parts = []
-    for status in STATUSES:
-        if counts[status]:
-            word = view.status_word(status)
-            word = layout.status(status, word) if layout else word
-            parts.append(f"{word} {view.number(counts[status])}")
-    return " · ".join(parts) or view("report.none")
+    return " · ".join(view.status_counts(counts)) or view("report.none")
 
 
 def _summary(view: ReportView, layout: _Layout) -> list[str]:
@@ -213,7 +209,7 @@ def _summary(view: ReportView, layout: _Layout) -> list[str]:
                 *shown,
             ]
         ),
-        counts_line(view, total, layout)
+        counts_line(view, total)
         + f" · {view('report.warnings', count=view.number(len(evaluation.warnings)))}",
         f"{view('report.firm_failures')}: {view.number(total.firm_failures)} · "
         f"{view('report.aspirational_failures')}: {view.number(total.aspirational_failures)}",

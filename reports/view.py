@@ -126,6 +126,14 @@ class ReportView:
     def strength_word(self, strength: str) -> str:
         return self.lang(f"strength.{strength}")
 
+    def status_counts(self, counts: Counts) -> list[str]:
+        """ "Đạt 41", "Không đạt 3", …: each status the counts have, in the usual order."""
+        return [
+            f"{self.status_word(status)} {self.number(counts[status])}"
+            for status in STATUSES
+            if counts[status]
+        ]
+
     def area_name(self, area: str) -> str:
         return self.lang(f"area.{area}")
 

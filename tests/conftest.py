@@ -50,3 +50,15 @@ def example_evaluations() -> dict[str, Evaluation]:
         folder: check(CheckRequest([str(root / folder)], (), date.fromisoformat(day), "python"))
         for folder, day in EXAMPLE_DATES.items()
     }
+
+
+# Costly session fixtures, computed once per worker under pytest-xdist: the tests that use one
+# go to the same worker (--dist loadgroup), so no two workers compute it.
+COSTLY_FIXTURES = ("example_results", "example_evaluations")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = [name for name in COSTLY_FIXTURES if name in getattr(item, "fixturenames", ())]
+        if used:
+            item.add_marker(pytest.mark.xdist_group(used[0]))
