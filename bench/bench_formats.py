@@ -61,13 +61,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--formats", nargs="*", default=list(FORMATS))
     parser.add_argument("--all", action="store_true", help="also time human formats with --all")
+    parser.add_argument("--langs", nargs="*", default=["vi", "en"])
     arguments = parser.parse_args()
     start = time.perf_counter()
     evaluation = evaluation_of(arguments.units)
     print(f"{arguments.units:,} units evaluated in {time.perf_counter() - start:.1f} s", flush=True)
     rows = []
     for name in arguments.formats:
-        for lang in ("vi", "en") if name != "json" else ("en",):
+        for lang in arguments.langs if name != "json" else ("en",):
             rows.append(timed(evaluation, name, RenderOptions(lang=lang), arguments.runs))
             print(" ".join(rows[-1]), flush=True)
         if arguments.all and name in ("table", "html", "md", "xlsx", "github"):

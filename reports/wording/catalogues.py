@@ -42,6 +42,7 @@ PERIOD_KEYS: dict[str, dict[str, str]] = {
         "M": "period_title.month",
     },
 }
+_MEMO_LIMIT = 200_000  # worded percentages kept per language
 _ROMAN = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 
 
@@ -79,6 +80,7 @@ class Language:
         # Periods and days repeat across a report's findings: each is worded once.
         self._periods: dict[tuple[str, str], str] = {}
         self._days: dict[date | str, str] = {}
+        self._percents: dict[tuple[Fraction, Fraction | None], str] = {}
 
     def __call__(self, key: str, **values: Any) -> str:
         """The message `key` with its placeholders filled."""
@@ -104,6 +106,14 @@ class Language:
     def percent(self, value: Fraction, near: Fraction | None = None) -> str:
         """94.51%. Where rounding would make a value look equal to a target it is not, more
         digits are shown."""
+        key = (value, near)
+        if key not in self._percents:
+            if len(self._percents) > _MEMO_LIMIT:  # a national report's shares: bounded
+                self._percents.clear()
+            self._percents[key] = self._percent(value, near)
+        return self._percents[key]
+
+    def _percent(self, value: Fraction, near: Fraction | None) -> str:
         scaled = value * 100
         for digits in range(2, 7):
             text = self.decimal(scaled, digits)
