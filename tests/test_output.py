@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -194,3 +195,26 @@ def test_a_renderer_failing_half_way_leaves_the_old_report_and_no_temporary(tmp_
         write_report(pieces(), out)
     assert out.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_run_shows_progress_on_a_terminal_and_nothing_in_a_pipe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cchc import cli
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with cli._progress(3) as step:
+        step("html")
+        step("json")
+    assert "cchc: json" in terminal.getvalue()  # the bar, labelled with what is under way
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    with cli._progress(3) as step:
+        step("html")
+    assert piped.getvalue() == ""
