@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +27,13 @@ from cchc.engine.saved import (
     split_document,
 )
 from cchc.facts.fast_read import FAST_SUFFIXES, read_tables
-from cchc.facts.files import MAX_TOTAL_BYTES, MIB, total_size
+from cchc.facts.files import (
+    MAX_TOTAL_BYTES,
+    MIB,
+    NotReadable,
+    read_regular_bytes,
+    total_size,
+)
 from cchc.facts.load import FactError, expand_fact_paths, load_fact_files, words_outside
 from cchc.facts.notices import Notice
 from cchc.facts.tables import FactTables, tables_of
@@ -247,21 +251,9 @@ def _saved_bytes(path: Path) -> bytes:
     """The file's bytes, without a UTF-8 BOM. As for fact files: a regular file only, bounded,
     and opening never blocks (a FIFO is refused)."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except OSError as error:
-        raise SavedResultError([f"cannot read: {error.strerror or error}"]) from None
-    with os.fdopen(descriptor, "rb") as stream:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise SavedResultError(["not a regular file (a device, pipe or socket)"])
-        if info.st_size > MAX_SAVED_BYTES:
-            raise SavedResultError([_too_big(info.st_size)])
-        try:
-            data = stream.read(MAX_SAVED_BYTES + 1)
-        except OSError as error:
-            raise SavedResultError([f"cannot read: {error.strerror or error}"]) from None
-    if len(data) > MAX_SAVED_BYTES:  # it grew while read
-        raise SavedResultError([_too_big(len(data))])
+        data = read_regular_bytes(path, MAX_SAVED_BYTES)
+    except NotReadable as error:
+        raise SavedResultError([_too_big(error.size) if error.size else error.reason]) from None
     return data.removeprefix(b"\xef\xbb\xbf")
 
 

@@ -88,23 +88,50 @@ def total_size_problems(files: Sequence[Path], limit: int | None = None) -> list
     ]
 
 
+class NotReadable(Exception):
+    """Why a file was not read: `size` is set when it is too large (its size in bytes); else
+    `reason` says why (it cannot be opened or read, or it is not a regular file)."""
+
+    def __init__(self, reason: str, size: int | None = None) -> None:
+        self.reason = reason
+        self.size = size
+        super().__init__(reason)
+
+
+NOT_REGULAR = "not a regular file (a device, pipe or socket)"
+
+
+def read_regular_bytes(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, never more than `limit`: opening never blocks (a FIFO is
+    refused), and a file that grows while it is read is caught. Raises NotReadable."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        raise NotReadable(f"cannot read: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as stream:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotReadable(NOT_REGULAR)
+        if info.st_size > limit:
+            raise NotReadable("too large", info.st_size)
+        try:
+            data = stream.read(limit + 1)
+        except OSError as error:
+            raise NotReadable(f"cannot read: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise NotReadable("too large", len(data))
+    return data
+
+
 def read_fact_text(path: Path, limit: int | None = None) -> str:
     """The file's text, UTF-8 (a BOM is allowed). Only a regular file is read, never more than
     `limit` (MAX_FILE_BYTES by default), and opening never blocks (a FIFO is refused)."""
     limit = MAX_FILE_BYTES if limit is None else limit
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except OSError as error:
-        raise FileProblem([f"{path}: cannot read: {error.strerror}"]) from None
-    with os.fdopen(descriptor, "rb") as stream:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise FileProblem([f"{path}: not a regular file (a device, pipe or socket)"])
-        if info.st_size > limit:
-            raise FileProblem([_too_big(path, info.st_size, limit)])
-        data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise FileProblem([_too_big(path, len(data), limit)])
+        data = read_regular_bytes(path, limit)
+    except NotReadable as error:
+        message = _too_big(path, error.size, limit) if error.size else f"{path}: {error.reason}"
+        raise FileProblem([message]) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
