@@ -220,11 +220,13 @@ def _summary(view: ReportView, layout: _Layout) -> list[str]:
 def _areas(view: ReportView) -> str:
     """Counts per plan and area: where a plan is failing, before any unit's detail."""
     several = len(view.evaluation.plans) > 1
-    # The area names wrap at 24 and the status headers at their longest word: fits 80 columns.
+    # The status headers wrap at their longest word, and the area names share what is left
+    # (at least 24): the table fits 80 columns.
+    area_width = max(24, terminal_width() - 60)
     rows = [
         [
             *([plan_id] if several else []),
-            _wrap(view.area_name(area), 24) if area else "",
+            _wrap(view.area_name(area), area_width) if area else "",
             *(view.number(counts[s]) for s in STATUSES),
         ]
         for (plan_id, area), counts in view.by_area.items()
