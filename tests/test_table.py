@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import EXAMPLE_DATES
 
 from cchc.engine.evaluation import Evaluation
 from cchc.reports.table import render
@@ -25,9 +26,7 @@ class Terminal:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-@pytest.mark.parametrize(
-    "folder", ["hanoi-2019", "thua-thien-hue-2018", "thanh-xuan-2024", "hanoi-par-sipas-2022"]
-)
+@pytest.mark.parametrize("folder", sorted(EXAMPLE_DATES))
 def test_units_come_most_firm_failures_first_each_headed_by_its_counts(
     example_evaluations: dict[str, Evaluation], folder: str, lang: str
 ) -> None:
