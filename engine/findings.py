@@ -63,22 +63,31 @@ class RuleFindings:
         evidence = [c for c in self.frame.columns if c.startswith(EVIDENCE)]
         gaps = [c for c in self.frame.columns if c.startswith("g.")]
         base = ["unit", "period", "status", "state", "reason", "due"]
+        # Names without their prefix, and which columns hold spans, worked out once per rule.
+        evidence_names = [name[len(EVIDENCE) :] for name in evidence]
+        gap_names = [name[2:] for name in gaps]
+        spans = {
+            name[len(EVIDENCE) :] if name.startswith(EVIDENCE) else name[2:]
+            for name in (*evidence, *gaps)
+            if isinstance(self.frame.schema[name], pl.List)
+            and isinstance(self.frame.schema[name].inner, pl.Struct)
+        }
+        split = 6 + len(evidence)
         for row in self.frame.select(*base, *evidence, *gaps).iter_rows():
             unit, period, status, state, reason, due = row[:6]
-            found = _present(evidence, row[6 : 6 + len(evidence)], len(EVIDENCE))
-            gap = _present(gaps, row[6 + len(evidence) :], 2)
+            found = _present(evidence_names, row[6:split], spans)
+            gap = _present(gap_names, row[split:], spans)
             yield Finding(
                 self.rule.id, unit, period, status, state, found, gap or None, reason, due
             )
 
 
-def _present(names: list[str], values: tuple, prefix: int) -> dict[str, Any]:
-    """The named values that are given, without their column prefix; spans as [first, last]."""
-    return {
-        name[prefix:]: _plain(value)
-        for name, value in zip(names, values, strict=True)
-        if value is not None
-    }
+def _present(names: list[str], values: tuple, spans: set[str]) -> dict[str, Any]:
+    """The named values that are given; spans as [first, last]."""
+    given = {name: value for name, value in zip(names, values, strict=True) if value is not None}
+    for name in spans & given.keys():
+        given[name] = _plain(given[name])
+    return given
 
 
 def _plain(value: Any) -> Any:
