@@ -82,6 +82,17 @@ def _in_periods(events: pl.DataFrame, periods: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _none_held(count: str, names: str) -> list[pl.Expr]:
+    """A judged row no event matched: a count of 0 and an empty list of names, not nulls."""
+    return [
+        pl.col(count).fill_null(0),
+        pl.when(pl.col(names).is_null())
+        .then(pl.lit([], pl.List(pl.Utf8)))
+        .otherwise(pl.col(names))
+        .alias(names),
+    ]
+
+
 def _sign(numerator: pl.Expr, denominator: pl.Expr | int, target: Fraction) -> pl.Expr:
     """sign(numerator / denominator − target), exactly, in 128 bits."""
     p, q = target.numerator, target.denominator
@@ -139,13 +150,7 @@ def observe_count(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFrame:
     )
     spoken = reports_speaking_of_events(tables).rename({"actor": "owner"})
     frame = events_coverage(grid, spoken).join(held, on=KEY, how="left")
-    frame = frame.with_columns(
-        pl.col("e.count").fill_null(0),
-        pl.when(pl.col("e.dates").is_null())
-        .then(pl.lit([], pl.List(pl.Utf8)))
-        .otherwise(pl.col("e.dates"))
-        .alias("e.dates"),
-    )
+    frame = frame.with_columns(_none_held("e.count", "e.dates"))
     need = _needed(rule)
     count = pl.col("e.count")
     judged = _judged(
@@ -230,13 +235,7 @@ def observe_population(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFr
     empty = grid.filter(pl.col("e.population") == 0)
     grid = grid.filter(pl.col("e.population") > 0)
     frame = events_coverage(grid, spoken).join(hits, on=KEY, how="left")
-    frame = frame.with_columns(
-        pl.col("e.inspected").fill_null(0),
-        pl.when(pl.col("e.units").is_null())
-        .then(pl.lit([], pl.List(pl.Utf8)))
-        .otherwise(pl.col("e.units"))
-        .alias("e.units"),
-    )
+    frame = frame.with_columns(_none_held("e.inspected", "e.units"))
     target = rule.target.value
     inspected, population = pl.col("e.inspected"), pl.col("e.population")
     need = _needed_of(target, population, rule.target.op == ">")
