@@ -36,6 +36,7 @@ from cchc.facts.files import (
 )
 from cchc.facts.load import FactError, expand_fact_paths, load_fact_files, words_outside
 from cchc.facts.notices import Notice
+from cchc.facts.problems import Place, Problem
 from cchc.facts.tables import FactTables, tables_of
 from cchc.facts.values import excerpt
 from cchc.facts.vocabulary import vocabulary_for
@@ -49,11 +50,13 @@ from cchc.rules.schema import Rule
 
 
 class InputError(Exception):
-    """Bad input or usage: `heading` says what went wrong, `problems` list each place."""
+    """Bad input or usage: `heading` names what went wrong (an `error.<heading>` message),
+    `problems` list each place: as data, or as text already worded (the catalogue's own
+    problems, which speak to its developers, and a saved result's)."""
 
-    def __init__(self, heading: str, problems: list[str]) -> None:
+    def __init__(self, heading: str, problems: Sequence[Problem | str]) -> None:
         self.heading = heading
-        self.problems = problems
+        self.problems = list(problems)
         super().__init__(heading)
 
 
@@ -68,10 +71,10 @@ def catalogue() -> Catalogue:
     try:
         return load_catalogue()
     except CatalogueError as error:
-        raise InputError("the rule catalogue is invalid:", error.problems) from error
+        raise InputError("catalogue_invalid", error.problems) from error
 
 
-FACTS_INVALID = "the facts are invalid; nothing was evaluated:"
+FACTS_INVALID = "facts_invalid"
 
 
 def load_facts(
@@ -108,15 +111,10 @@ def _within_full_check(files: Sequence[Path]) -> None:
     such rather than loaded at the full loader's cost of memory."""
     size = total_size(files)
     if size > MAX_TOTAL_BYTES and all(p.suffix.lower() in FAST_SUFFIXES for p in files):
-        raise InputError(
-            FACTS_INVALID,
-            [
-                f"{', '.join(map(str, files))}: {size / 2**20:.0f} MiB of JSON that is not plainly "
-                f"valid (a value of an unexpected type or form, an unknown name, a key given "
-                f"twice, a part above its whole…); to see each problem at its place, check the "
-                f"files in parts of under {MAX_TOTAL_BYTES // 2**20} MiB with `cchc facts validate`"
-            ],
-        )
+        where = Place(", ".join(map(str, files)))
+        size_mib, limit_mib = round(size / MIB), MAX_TOTAL_BYTES // MIB
+        problem = Problem.of(where, "large_json_not_plain", size=size_mib, limit=limit_mib)
+        raise InputError(FACTS_INVALID, [problem])
 
 
 def _known_plans(rules: Catalogue) -> str:
@@ -129,8 +127,11 @@ def plans_by_id(rules: Catalogue, wanted: Sequence[str]) -> list[Plan]:
     unknown = [plan_id for plan_id in unique if plan_id not in rules.plans]
     if unknown:
         raise InputError(
-            "unknown plan:",
-            [f"--plan {p}: no such plan; known: {_known_plans(rules)}" for p in unknown],
+            "unknown_plan",
+            [
+                Problem.of(Place(path=f"--plan {p}"), "no_such_plan", known=_known_plans(rules))
+                for p in unknown
+            ],
         )
     return [rules.plans[plan_id] for plan_id in unique]
 
@@ -151,17 +152,14 @@ def choose_plans(rules: Catalogue, wanted: Sequence[str], facts: FactTables) -> 
         and facts.jurisdiction in (None, plan.info.jurisdiction)
     ]
     if not chosen:
-        where = f" in {facts.jurisdiction}" if facts.jurisdiction else ""
         covered = ", ".join(
             f"{p.id} ({p.info.jurisdiction}, {p.info.year})" for p in rules.plans.values()
         )
-        raise InputError(
-            "no plan matches these facts; choose one with --plan:",
-            [
-                f"the facts cover {', '.join(map(str, sorted(years))) or 'no period'}{where}; "
-                f"the plans cover {covered}"
-            ],
-        )
+        facts_cover = {"years": ", ".join(map(str, sorted(years))), "plans": covered}
+        code = "facts_cover_no_plan"
+        if facts.jurisdiction:
+            code, facts_cover["jurisdiction"] = "facts_cover_no_plan_in", facts.jurisdiction
+        raise InputError("no_plan_matches", [Problem.of(Place(), code, **facts_cover)])
     return PlanChoice(chosen)
 
 
@@ -195,10 +193,8 @@ class CheckRequest:
 def check(request: CheckRequest) -> Evaluation:
     """Load the facts, choose the plans, evaluate: the findings and the warnings."""
     if request.engine != "auto" and request.engine not in available_engines():
-        raise InputError(
-            "cannot evaluate:",
-            [f"--engine {request.engine}: not available here; use auto or python"],
-        )
+        where = Place(path=f"--engine {request.engine}")
+        raise InputError("cannot_evaluate", [Problem.of(where, "engine_not_available")])
     rules = catalogue()
     # The catalogue and the modules live as long as the run: the cyclic collector need not
     # walk them again each time the facts' millions of objects trigger it.
@@ -219,12 +215,11 @@ def find_rule(rules: Catalogue, rule_id: str) -> tuple[Plan, Rule]:
     try:
         return rules.rule(rule_id)
     except KeyError:
-        raise InputError(
-            "unknown rule:", [f"{rule_id}: no such rule; see `cchc rules list`"]
-        ) from None
+        where = Place(path=rule_id)
+        raise InputError("unknown_rule", [Problem.of(where, "no_such_rule")]) from None
 
 
-SAVED_INVALID = "the saved result is invalid:"
+SAVED_INVALID = "saved_invalid"
 # A national result (10,000 units) is some 140 MB. Read the fast way, a result takes some 7
 # bytes of memory per byte (a national one: 1 GB); parsed whole (another layout), some 23.
 MAX_SAVED_BYTES = 2048 * MIB
@@ -246,7 +241,8 @@ def saved_result(path: Path) -> Evaluation:
                 evaluation = evaluation_from_document(_parsed(data), rules)
         _wordable(evaluation)
     except SavedResultError as error:
-        raise InputError(SAVED_INVALID, [f"{path}: {p}" for p in error.problems]) from error
+        problems = [p if isinstance(p, Problem) else f"{path}: {p}" for p in error.problems]
+        raise InputError(SAVED_INVALID, problems) from error
     return evaluation
 
 
@@ -256,12 +252,8 @@ def _saved_bytes(path: Path) -> bytes:
     try:
         data = read_regular_bytes(path, MAX_SAVED_BYTES)
     except NotReadable as error:
-        raise SavedResultError([_too_big(error.size) if error.size else error.reason]) from None
+        raise SavedResultError([error.problem(path, MAX_SAVED_BYTES)]) from None
     return data.removeprefix(b"\xef\xbb\xbf")
-
-
-def _too_big(size: int) -> str:
-    return f"{size / MIB:.0f} MiB, above the {MAX_SAVED_BYTES // MIB} MiB cchc reads as a result"
 
 
 def _as_written(data: bytes, rules: Catalogue) -> Evaluation | None:

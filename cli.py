@@ -12,7 +12,7 @@ import io
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -26,6 +26,7 @@ from cchc.app import CheckRequest, InputError
 from cchc.engine.evaluation import Evaluation
 from cchc.engine.examples import run_examples
 from cchc.facts.load import CSV_TABLES
+from cchc.facts.problems import Place, Problem
 from cchc.reports import FORMATS, RenderOptions, render
 from cchc.reports.catalogue import coverage_rows, describe_rule, rule_rows
 from cchc.reports.output import (
@@ -36,8 +37,9 @@ from cchc.reports.output import (
     write_to_stream,
 )
 from cchc.reports.terminal import printable, wants_colour
-from cchc.reports.wording import language
+from cchc.reports.wording import Language, language
 from cchc.reports.wording.notices import word_notice
+from cchc.reports.wording.problems import word_problems
 
 INPUT_ERROR = 2
 INTERNAL_ERROR = 3
@@ -50,9 +52,29 @@ def _say(text: str, err: bool = False, nl: bool = True) -> None:
     click.echo(printable(text), err=err, nl=nl)
 
 
-def _fail(problems: list[str], heading: str) -> NoReturn:
-    _say(f"cchc: {printable(heading, keep_newlines=False)}", err=True)
-    for problem in problems:
+# The language of what cchc says on stderr (errors, warnings, files written): the --lang of the
+# command once click has read it (an eager callback), else CCHC_LANG, else Vietnamese.
+def _language_from_environment() -> str:
+    wanted = os.environ.get("CCHC_LANG", "vi")
+    return wanted if wanted in LANGUAGES else "vi"
+
+
+_spoken = [_language_from_environment()]
+
+
+def _speak(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    _spoken[0] = value
+    return value
+
+
+def _words() -> Language:
+    return language(_spoken[0])
+
+
+def _fail(problems: Sequence[Problem | str], heading: str) -> NoReturn:
+    lang = _words()
+    _say(f"cchc: {printable(lang(f'error.{heading}'), keep_newlines=False)}", err=True)
+    for problem in word_problems(list(problems), lang):
         # One line per problem: a newline inside officer text must not pass for a line of ours.
         _say(f"  {printable(problem, keep_newlines=False)}", err=True)
     sys.exit(INPUT_ERROR)
@@ -96,6 +118,7 @@ class _Cchc(click.Group):
         return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
+        _spoken[0] = _language_from_environment()  # until a --lang is read
         try:
             return super().invoke(ctx)
         except InputError as error:
@@ -116,12 +139,10 @@ def _deliver(text: Rendered, output: Path | None) -> None:
         else:
             write_report(text, output, {1: sys.stdout, 2: sys.stderr})
     except OutputError as error:
-        _fail([str(error)], "cannot write the report:")
+        _fail([str(error)], "cannot_write")
     except OSError as error:
-        _fail(
-            [f"standard output: cannot write: {error.strerror or error}"],
-            "cannot write the report:",
-        )
+        problem = Problem.of(Place(path="stdout"), "cannot_write", detail=error.strerror or error)
+        _fail([problem], "cannot_write")
 
 
 @click.group(cls=_Cchc)
@@ -185,8 +206,10 @@ def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
             default="vi",
             show_default=True,
             envvar="CCHC_LANG",
-            help="The language of the reports' words (CCHC_LANG sets it too). Quoted clauses "
-            "are always the plan's Vietnamese.",
+            callback=_speak,
+            is_eager=True,
+            help="The language of the reports' words and of cchc's messages (CCHC_LANG sets it "
+            "too). Quoted clauses are always the plan's Vietnamese.",
         ),
         click.option(
             "--group-by", type=click.Choice(["unit", "rule"]), default="unit", show_default=True
@@ -248,7 +271,8 @@ def _write_reports(
         rendered = render(destination.format, evaluation, replace(options, color=color))
         _deliver(rendered, destination.path)
         if destination.path is not None:
-            _say(f"wrote {destination.path} ({destination.format})", err=True)
+            wrote = _words()("cli.wrote", path=destination.path, format=destination.format)
+            _say(wrote, err=True)
 
 
 def _check_destinations(destinations: list[Destination]) -> None:
@@ -258,7 +282,7 @@ def _check_destinations(destinations: list[Destination]) -> None:
         try:
             check_destination(destination.path)  # before the work, not after it
         except OutputError as error:
-            _fail([str(error)], "cannot write the report:")
+            _fail([str(error)], "cannot_write")
 
 
 @main.command()
@@ -357,18 +381,27 @@ def facts() -> None:
     help="Accept only the names these plans read (repeatable); a name only another plan reads "
     "is then a problem at its place. Default: the names of every plan.",
 )
-@click.option("--lang", type=click.Choice(LANGUAGES), default="vi", envvar="CCHC_LANG")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="vi",
+    envvar="CCHC_LANG",
+    callback=_speak,
+    is_eager=True,
+    help="The language of the messages (CCHC_LANG sets it too).",
+)
 def facts_validate(paths: tuple[str, ...], plan_ids: tuple[str, ...], lang: str) -> None:
     """Validate fact files without evaluating anything. Exit 2 when they are invalid."""
     rules = app.catalogue()
     if plan_ids:
         app.plans_by_id(rules, plan_ids)  # an unknown id is a usage problem, named
     fact_set = app.load_facts(paths, rules, plan_ids=plan_ids or None)
+    words = language(lang)
     for notice in fact_set.warnings:
-        warning = word_notice(notice, language(lang))
-        _say(f"warning: {printable(warning, keep_newlines=False)}", err=True)
+        warning = words("cli.warning", warning=word_notice(notice, words))
+        _say(printable(warning, keep_newlines=False), err=True)
     units, reports = fact_set.units.height, fact_set.reports.height
-    _say(f"ok: {units} units, {reports} reports in {len(fact_set.files)} file(s)")
+    _say(words("cli.valid", units=units, reports=reports, files=len(fact_set.files)))
 
 
 @facts.command("tables")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +39,7 @@ from cchc.engine.evaluation import MEASURING_THREADS, STATUSES, UNIT_COLUMNS, Ev
 from cchc.engine.findings import RuleFindings
 from cchc.facts.notices import Notice
 from cchc.facts.periods import Period, PeriodError
+from cchc.facts.problems import Problem
 from cchc.facts.tables import LONG_SCHEMAS, UNITS_SCHEMA, FactTables, frame_of_long, report_schema
 from cchc.facts.values import excerpt
 from cchc.facts.vocabulary import DOSSIER_FIELDS, INDICATORS
@@ -74,9 +75,9 @@ _CHANGED = "check the facts again with this version"
 class SavedResultError(Exception):
     """The document is not a result this version can render: each problem at its key path."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
+    def __init__(self, problems: Sequence[str | Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(map(str, problems)))
 
 
 class _Problems:

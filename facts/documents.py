@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from cchc.facts.problems import Place, Problem, Value
 from cchc.facts.values import NumberText, excerpt
 
 MAX_DEPTH = 24  # a fact file nests 6 levels (reports[0].dossiers_by_field.x.y); room to spare
@@ -26,7 +27,25 @@ MAX_CELL = 4_000  # characters in one CSV cell
 
 
 class DocumentError(ValueError):
-    """The text is not a document cchc can read; the message says where and why."""
+    """The text is not a document cchc can read: where (a line, maybe a column) and why (a
+    code and its values)."""
+
+    def __init__(
+        self, code: str, line: int | None = None, column: int | None = None, **values: Value
+    ) -> None:
+        self.code, self.line, self.column, self.values = code, line, column, values
+        super().__init__(f"line {line}: {code} {values}" if line else f"{code} {values}")
+
+    def at(self, file: str, record: int | None = None) -> Problem:
+        """The problem in `file` (in an NDJSON file, on the line of `record`)."""
+        place = Place(file, line=record or self.line, column=None if record else self.column)
+        return Problem.of(place, self.code, **self.values)
+
+
+class _KeyTwice(yaml.constructor.ConstructorError):
+    def __init__(self, key: str, mark: Any) -> None:
+        self.key = key
+        super().__init__(None, None, f"key {excerpt(key)} is given twice", mark)
 
 
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
@@ -45,9 +64,7 @@ def _construct_mapping(loader: _FactLoader, node: MappingNode) -> dict[str, Any]
             )
         key = unicodedata.normalize("NFC", key_node.value)
         if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {excerpt(key)} is given twice", key_node.start_mark
-            )
+            raise _KeyTwice(key, key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
 
@@ -88,20 +105,14 @@ def _check_graph(root: Node) -> None:
             on_path.discard(id(node))
             sizes[id(node)] = 1 + sum(sizes[id(c)] for c in _children(node))
             if sizes[id(node)] > len(sizes) + MAX_ALIAS_GROWTH:
-                raise DocumentError(
-                    f"line {node.start_mark.line + 1}: aliases (*name) expand this document "
-                    "far beyond its written size; write the values out instead"
-                )
+                raise DocumentError("alias_expansion", node.start_mark.line + 1)
             continue
         if id(child) in on_path:
-            raise DocumentError(f"line {child.start_mark.line + 1}: an alias refers to itself")
+            raise DocumentError("alias_cycle", child.start_mark.line + 1)
         if id(child) in sizes:
             continue
         if depth >= MAX_DEPTH:
-            raise DocumentError(
-                f"line {child.start_mark.line + 1}: nested more than {MAX_DEPTH} levels deep; "
-                "a fact file never needs that"
-            )
+            raise DocumentError("too_deep", child.start_mark.line + 1, depth=MAX_DEPTH)
         on_path.add(id(child))
         stack.append((child, depth + 1, iter(_children(child))))
 
@@ -120,20 +131,23 @@ def parse_yaml(text: str) -> Any:
         # that is caught as RecursionError, and _check_depth bounds what is constructed.
         document = loader.construct_document(root)
     except yaml.YAMLError as error:
-        raise DocumentError(_yaml_message(error)) from None
+        raise _yaml_error(error) from None
     except RecursionError:
-        raise DocumentError(f"nested more than {MAX_DEPTH} levels deep") from None
+        raise DocumentError("too_deep", depth=MAX_DEPTH) from None
     finally:
         loader.dispose()
     _check_depth(document)
     return document
 
 
-def _yaml_message(error: yaml.YAMLError) -> str:
+def _yaml_error(error: yaml.YAMLError) -> DocumentError:
+    """The YAML library's own explanation (English, from the library) is kept as a value."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    problem = getattr(error, "problem", None) or "not valid YAML"
-    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-    return f"{where}not valid YAML: {problem}"
+    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    if isinstance(error, _KeyTwice):
+        return DocumentError("key_twice", line, column, key=excerpt(error.key))
+    detail = getattr(error, "problem", None) or ""
+    return DocumentError("not_yaml", line, column, detail=detail)
 
 
 def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -141,13 +155,13 @@ def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         key = unicodedata.normalize("NFC", key)
         if key in mapping:
-            raise DocumentError(f"key {excerpt(key)} is given twice in one object")
+            raise DocumentError("key_twice", key=excerpt(key))
         mapping[key] = value
     return mapping
 
 
 def _no_constant(name: str) -> Any:
-    raise DocumentError(f"{name} is not a number a fact file can hold")
+    raise DocumentError("json_constant", name=name)
 
 
 def _json_int(text: str) -> int | NumberText:
@@ -167,9 +181,9 @@ def parse_json(text: str) -> Any:
             parse_constant=_no_constant,
         )
     except json.JSONDecodeError as error:
-        raise DocumentError(f"line {error.lineno}: not valid JSON: {error.msg}") from None
+        raise DocumentError("not_json", error.lineno, error.colno, detail=error.msg) from None
     except RecursionError:
-        raise DocumentError(f"nested more than {MAX_DEPTH} levels deep") from None
+        raise DocumentError("too_deep", depth=MAX_DEPTH) from None
     _check_depth(document)
     return document
 
@@ -180,7 +194,7 @@ def _check_depth(document: Any) -> None:
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise DocumentError(f"nested more than {MAX_DEPTH} levels deep")
+            raise DocumentError("too_deep", depth=MAX_DEPTH)
         children = value.values() if isinstance(value, dict) else value
         stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
@@ -190,7 +204,7 @@ def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     Only CR/LF end a record: a U+2028 or \\x1c inside a cell stays in that cell."""
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise DocumentError(f"line {line}: the file contains a NUL character")
+        raise DocumentError("nul_character", line)
     reader = csv.reader(io.StringIO(text, newline=""))
     start = 1
     while True:
@@ -199,10 +213,10 @@ def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as error:
-            raise DocumentError(f"line {start}: not valid CSV: {error}") from None
+            raise DocumentError("not_csv", start, detail=str(error)) from None
         long_cell = next((cell for cell in cells if len(cell) > MAX_CELL), None)
         if long_cell is not None:
-            raise DocumentError(f"line {start}: a cell is longer than {MAX_CELL:,} characters")
+            raise DocumentError("cell_too_long", start, limit=MAX_CELL)
         yield start, cells
         start = reader.line_num + 1
 

@@ -12,6 +12,8 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
+from cchc.facts.problems import FactError, Place, Problem
+
 FACT_SUFFIXES = (".yaml", ".yml", ".json", ".ndjson", ".jsonl", ".csv")
 MIB = 1024 * 1024
 # Loading keeps about 65 bytes of memory per byte of CSV or YAML until loading is made lean; these
@@ -24,10 +26,8 @@ FAST_MAX_FILE_BYTES = 1024 * MIB
 FAST_MAX_TOTAL_BYTES = 2048 * MIB
 
 
-class FileProblem(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
+class FileProblem(FactError):
+    """Files that cannot be read as facts at all (missing, too large, not text…)."""
 
 
 def expand_fact_paths(paths: Sequence[str | Path], exclude: Sequence[Path] = ()) -> list[Path]:
@@ -36,10 +36,10 @@ def expand_fact_paths(paths: Sequence[str | Path], exclude: Sequence[Path] = ())
     inside it."""
     skipped = {Path(path).resolve() for path in exclude if str(path)}
     files: list[Path] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for name in paths:
         if not str(name):
-            problems.append("an empty file name was given")
+            problems.append(Problem.of(Place(), "empty_file_name"))
             continue
         path = Path(name)
         if path.is_dir():
@@ -48,23 +48,21 @@ def expand_fact_paths(paths: Sequence[str | Path], exclude: Sequence[Path] = ())
             files.append(path)
     files = [path for path in files if path.resolve() not in skipped]
     if not files and not problems:
-        problems.append(f"{', '.join(map(str, paths))}: no .yaml, .yml, .json or .csv files")
+        where = Place(", ".join(map(str, paths)))
+        problems.append(Problem.of(where, "no_fact_files", suffixes=", ".join(FACT_SUFFIXES)))
     if problems:
         raise FileProblem(problems)
     return files
 
 
-def _folder_files(folder: Path, problems: list[str]) -> list[Path]:
+def _folder_files(folder: Path, problems: list[Problem]) -> list[Path]:
     inside = folder.resolve()
     files = []
     for entry in sorted(folder.iterdir()):
         if entry.suffix.lower() not in FACT_SUFFIXES:
             continue
         if entry.is_symlink() and not entry.resolve().is_relative_to(inside):
-            problems.append(
-                f"{entry}: a symbolic link to a file outside {folder}; copy the file into the "
-                "folder instead (links out of a facts folder are never followed)"
-            )
+            problems.append(Problem.of(Place(str(entry)), "link_out_of_folder", folder=str(folder)))
             continue
         files.append(entry)
     return files
@@ -74,31 +72,31 @@ def total_size(files: Sequence[Path]) -> int:
     return sum(path.stat().st_size for path in files if path.is_file())
 
 
-def total_size_problems(files: Sequence[Path], limit: int | None = None) -> list[str]:
+def total_size_problems(files: Sequence[Path], limit: int | None = None) -> list[Problem]:
     """The whole fact set, checked before anything is read (by default against the bound of
     the full loader)."""
     limit = MAX_TOTAL_BYTES if limit is None else limit
     total = total_size(files)
     if total <= limit:
         return []
-    return [
-        f"the fact files add up to {_size(total)}, above the {_size(limit)} "
-        "cchc reads in one run; check units or periods in parts, and prefer JSON to YAML "
-        "(it loads about five times faster)"
-    ]
+    return [Problem.of(Place(), "fact_set_too_large", size=_size(total), limit=_size(limit))]
 
 
 class NotReadable(Exception):
-    """Why a file was not read: `size` is set when it is too large (its size in bytes); else
-    `reason` says why (it cannot be opened or read, or it is not a regular file)."""
+    """Why a file was not read (`code`): too large (`size` in bytes), not a regular file, or it
+    cannot be opened or read (`detail`: the system's reason)."""
 
-    def __init__(self, reason: str, size: int | None = None) -> None:
-        self.reason = reason
+    def __init__(self, code: str, size: int | None = None, detail: str = "") -> None:
+        self.code = code
         self.size = size
-        super().__init__(reason)
+        self.detail = detail
+        super().__init__(f"{code}: {detail or size or ''}")
 
-
-NOT_REGULAR = "not a regular file (a device, pipe or socket)"
+    def problem(self, path: Path, limit: int) -> Problem:
+        if self.code == "too_large":
+            size, most = _size(self.size or 0), _size(limit)
+            return Problem.of(Place(str(path)), "file_too_large", size=size, limit=most)
+        return Problem.of(Place(str(path)), self.code, detail=self.detail)
 
 
 def read_regular_bytes(path: Path, limit: int) -> bytes:
@@ -107,19 +105,19 @@ def read_regular_bytes(path: Path, limit: int) -> bytes:
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
-        raise NotReadable(f"cannot read: {error.strerror or error}") from None
+        raise NotReadable("unreadable", detail=str(error.strerror or error)) from None
     with os.fdopen(descriptor, "rb") as stream:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            raise NotReadable(NOT_REGULAR)
+            raise NotReadable("not_regular_file")
         if info.st_size > limit:
-            raise NotReadable("too large", info.st_size)
+            raise NotReadable("too_large", info.st_size)
         try:
             data = stream.read(limit + 1)
         except OSError as error:
-            raise NotReadable(f"cannot read: {error.strerror or error}") from None
+            raise NotReadable("unreadable", detail=str(error.strerror or error)) from None
     if len(data) > limit:
-        raise NotReadable("too large", len(data))
+        raise NotReadable("too_large", len(data))
     return data
 
 
@@ -130,25 +128,13 @@ def read_fact_text(path: Path, limit: int | None = None) -> str:
     try:
         data = read_regular_bytes(path, limit)
     except NotReadable as error:
-        message = _too_big(path, error.size, limit) if error.size else f"{path}: {error.reason}"
-        raise FileProblem([message]) from None
+        raise FileProblem([error.problem(path, limit)]) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise FileProblem(
-            [
-                f"{path}: not UTF-8 text (byte {error.start + 1}); save it as UTF-8 "
-                "(in Excel: CSV UTF-8)"
-            ]
-        ) from None
+        at = Place(str(path))
+        raise FileProblem([Problem.of(at, "not_utf8", byte=error.start + 1)]) from None
 
 
 def _size(size: int) -> str:
     return f"{size / MIB:.1f} MiB" if size >= MIB else f"{size / 1024:.1f} KiB"
-
-
-def _too_big(path: Path, size: int, limit: int) -> str:
-    return (
-        f"{path}: {_size(size)}, above the {_size(limit)} cchc reads in one "
-        "fact file; split it by unit or period, and prefer JSON to YAML (it loads faster)"
-    )

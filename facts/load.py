@@ -24,9 +24,10 @@ from cchc.facts.files import (
     total_size_problems,
 )
 from cchc.facts.files import expand_fact_paths as _expand
-from cchc.facts.model import FactSet, Problem, Report, Unit, report_problems
+from cchc.facts.model import FactSet, Report, ReportProblem, Unit, report_problems
 from cchc.facts.notices import Notice
 from cchc.facts.periods import Period
+from cchc.facts.problems import FactError, Place, Problem
 from cchc.facts.tables import FactTables
 from cchc.facts.validation import validate_fragment
 from cchc.facts.values import clean_text, did_you_mean, excerpt
@@ -54,7 +55,7 @@ _KEYED_COLUMNS = {
     "events": {"unit", "period", "kind", "date", "inspected", "by", "note"},
     "tasks": {"unit", "period", "task", "completed", "product"},
 }
-ReportCheck = Callable[[Report], list[Problem]]
+ReportCheck = Callable[[Report], list[ReportProblem]]
 
 __all__ = [
     "CSV_TABLES",
@@ -65,14 +66,6 @@ __all__ = [
     "load_fact_files",
     "words_outside",
 ]
-
-
-class FactError(Exception):
-    """The fact set is invalid. `problems` lists each one with its place."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 def expand_fact_paths(paths: Sequence[str | Path], exclude: Sequence[Path] = ()) -> list[Path]:
@@ -89,20 +82,35 @@ expand_fact_paths.__doc__ = _expand.__doc__
 class Origin:
     file: str
     path: str = ""  # key path in a YAML/JSON document
-    line: int | None = None  # line of a CSV file where the record starts
+    line: int | None = None  # line of a CSV file (row of a sheet) where the record starts
     record: int | None = None  # line of an NDJSON file holding the record
+    sheet: str | None = None  # a workbook's sheet: `line` is then the row
+    cells: tuple[tuple[str, str], ...] = ()  # a sheet row's column names -> cell references
+    pieces: tuple[Origin, ...] = ()  # a report joined from several places
 
-    def at(self, loc: tuple[int | str, ...] = ()) -> str:
+    def at(self, loc: tuple[int | str, ...] = ()) -> Place:
+        if self.pieces:
+            return Place(pieces=tuple(piece.at() for piece in self.pieces))
         if self.record is not None:
-            path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
-            return f"{self.file}: line {self.record}" + (f": {path.lstrip('.')}" if path else "")
+            path = self.path + key_path(loc, first=not self.path)
+            return Place(self.file, line=self.record, path=path)
+        if self.sheet is not None:
+            column = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
+            cell = dict(self.cells).get(column or "")
+            return Place(self.file, sheet=self.sheet, cell=cell, line=self.line, column=column)
         if self.line is not None:
             column = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
-            return f"{self.file}: line {self.line}" + (f", column {column}" if column else "")
-        path = self.path
-        for part in loc:
-            path += f"[{part}]" if isinstance(part, int) else f".{part}"
-        return f"{self.file}: {path.lstrip('.')}" if path else self.file
+            return Place(self.file, line=self.line, column=column)
+        return Place(self.file, path=(self.path + key_path(loc, first=not self.path)))
+
+    def problem(self, loc: tuple[int | str, ...], code: str, /, **values: Any) -> Problem:
+        return Problem.of(self.at(loc), code, **values)
+
+
+def key_path(loc: tuple[int | str, ...], first: bool = True) -> str:
+    """("reports", 0, "unit") -> `reports[0].unit`; not `first`: `.reports[0].unit`."""
+    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+    return path.removeprefix(".") if first else path
 
 
 @dataclass
@@ -149,17 +157,24 @@ def facts_from_document(
     return facts
 
 
-def _registry_problems(facts: FactSet) -> list[str]:
+def _registry_problems(facts: FactSet) -> list[Problem]:
     if facts.units:
         return []
-    return [f"{', '.join(facts.files)}: no units: a fact set needs a registry of units"]
+    return [Problem.of(Place(", ".join(facts.files)), "no_units")]
 
 
 def _read_file(path: Path, warnings: list[Notice]) -> list[Fragment]:
     suffix = path.suffix.lower()
     if suffix not in FACT_SUFFIXES:
         raise FactError(
-            [f"{path}: unknown file type {excerpt(suffix)}; use {', '.join(FACT_SUFFIXES)}"]
+            [
+                Problem.of(
+                    Place(str(path)),
+                    "unknown_file_type",
+                    suffix=excerpt(suffix),
+                    suffixes=", ".join(FACT_SUFFIXES),
+                )
+            ]
         )
     try:
         text = read_fact_text(path)
@@ -171,39 +186,49 @@ def _read_file(path: Path, warnings: list[Notice]) -> list[Fragment]:
     except FileProblem as error:
         raise FactError(error.problems) from None
     except DocumentError as error:
-        raise FactError([f"{path}: {error}"]) from None
+        raise FactError([error.at(str(path))]) from None
     return list(_document_fragments(str(path), document, warnings))
 
 
-def _document_fragments(file: str, document: Any, warnings: list[Notice]) -> Iterator[Fragment]:
+def _document_fragments(
+    file: str, document: Any, warnings: list[Notice], record: int | None = None
+) -> Iterator[Fragment]:
+    """The units and reports of one document (or of one NDJSON header line, `record`)."""
+    top = Origin(file, record=record)
     if not isinstance(document, dict):
-        raise FactError([f"{file}: expected a mapping with `units` and/or `reports`"])
+        raise FactError([top.problem((), "expected_document")])
     schema = document.get("schema", SCHEMA)
     if isinstance(schema, str) and schema.startswith(FINDINGS_SCHEMA_PREFIX):
         warnings.append(Notice.of(file, "skipped_report", schema=str(schema)))
         return
     problems = [
-        f"{file}: {excerpt(key)}: unknown top-level key{did_you_mean(key, TOP_LEVEL_KEYS)}"
+        top.problem(
+            (), "unknown_top_level_key", key=excerpt(key), **did_you_mean(key, TOP_LEVEL_KEYS)
+        )
         for key in document
         if key not in TOP_LEVEL_KEYS
     ]
     if schema != SCHEMA:
-        problems.append(f"{file}: schema: {excerpt(schema)} is not supported; write {SCHEMA!r}")
+        problems.append(
+            top.problem(("schema",), "unsupported_schema", schema=excerpt(schema), expected=SCHEMA)
+        )
     if "jurisdiction" in document:
         yield Fragment(
-            "jurisdiction", {"code": document["jurisdiction"]}, Origin(file, "jurisdiction")
+            "jurisdiction",
+            {"code": document["jurisdiction"]},
+            Origin(file, "jurisdiction", record=record),
         )
     for key, kind in (("units", "unit"), ("reports", "report")):
         items = document.get(key) or []
         if not isinstance(items, list):
-            problems.append(f"{file}: {key}: expected a list (each item starting with `- `)")
+            problems.append(top.problem((key,), "list_type"))
             continue
         for index, item in enumerate(items):
-            origin = Origin(file, f"{key}[{index}]")
+            origin = Origin(file, f"{key}[{index}]", record=record)
             if isinstance(item, dict):
                 yield Fragment(kind, item, origin)
             else:
-                problems.append(f"{origin.at()}: expected a mapping (name: value)")
+                problems.append(origin.problem((), "dict_type"))
     if problems:
         raise FactError(problems)
 
@@ -211,19 +236,19 @@ def _document_fragments(file: str, document: Any, warnings: list[Notice]) -> Ite
 def _ndjson_fragments(file: str, text: str, warnings: list[Notice]) -> Iterator[Fragment]:
     """One JSON object per line: a report (it has `period`), a unit (`id`), or a header
     (`schema`, `jurisdiction`)."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        origin = Origin(file, record=number)
         try:
             record = parse_json(line)
         except DocumentError as error:
-            problems.append(f"{file}: line {number}: {error}")
+            problems.append(error.at(file, number))
             continue
         if not isinstance(record, dict):
-            problems.append(f'{file}: line {number}: expected an object {{"name": value, …}}')
+            problems.append(origin.problem((), "expected_json_object"))
             continue
-        origin = Origin(file, record=number)
         if "period" in record:
             yield Fragment("report", record, origin)
         elif "id" in record:
@@ -231,12 +256,10 @@ def _ndjson_fragments(file: str, text: str, warnings: list[Notice]) -> Iterator[
         else:
             header = [k for k in record if k not in ("schema", "jurisdiction")]
             if header:
-                problems.append(
-                    f"{origin.at()}: neither a unit (`id`), a report (`period`) nor a header "
-                    f"(`schema`, `jurisdiction`): {', '.join(map(excerpt, header))}"
-                )
+                keys = ", ".join(map(excerpt, header))
+                problems.append(origin.problem((), "unknown_ndjson_record", keys=keys))
                 continue
-            yield from _document_fragments(f"{file}: line {number}", record, warnings)
+            yield from _document_fragments(file, record, warnings, number)
     if problems:
         raise FactError(problems)
 
@@ -253,12 +276,8 @@ def _csv_fragments(path: Path, text: str) -> Iterator[Fragment]:
     file = str(path)
     table = csv_table_name(path)
     if table is None:
-        raise FactError(
-            [
-                f"{file}: cannot tell which table this is; end the file name with one "
-                f"of: {', '.join(CSV_TABLES)} (e.g. q1-dossiers.csv)"
-            ]
-        )
+        tables = ", ".join(CSV_TABLES)
+        raise FactError([Problem.of(Place(file), "unknown_csv_table", tables=tables)])
     rows = csv_rows(text)
     try:
         first = next(rows, None)
@@ -266,33 +285,35 @@ def _csv_fragments(path: Path, text: str) -> Iterator[Fragment]:
         _check_header(file, table, header)
         for line, cells in rows:
             if len(cells) > len(header):
-                raise FactError([f"{file}: line {line}: more cells than the header has columns"])
+                raise FactError([Problem.of(Place(file, line=line), "more_cells_than_header")])
             pairs = zip(header, cells, strict=False)  # a short row leaves its last cells blank
             values = {name: value.strip() for name, value in pairs if value.strip()}
             if values:
                 yield _csv_row_fragment(table, values, Origin(file, line=line))
     except DocumentError as error:
-        raise FactError([f"{file}: {error}"]) from None
+        raise FactError([error.at(file)]) from None
 
 
-def _check_header(file: str, table: str, header: list[str]) -> None:
+def _check_header(file: str, table: str, header: list[str], line: int = 1) -> None:
     required = {"id", "name", "kind"} if table == "units" else {"unit", "period"}
     if table == "fields":
         required = required | {"field"}
+    at = Place(file, line=line)
     problems = [
-        f"{file}: header: missing column {name!r}" for name in sorted(required - set(header))
+        Problem.of(at, "header_missing_column", column=repr(name))
+        for name in sorted(required - set(header))
     ]
     allowed = _KEYED_COLUMNS.get(table)
     problems += [
-        f"{file}: header: unknown column {excerpt(name)}{did_you_mean(name, allowed)}"
+        Problem.of(at, "header_unknown_column", column=excerpt(name), **did_you_mean(name, allowed))
         for name in header
         if allowed is not None and name not in allowed
     ]
     problems += [
-        f"{file}: header: column {excerpt(name)} is given twice"
+        Problem.of(at, "column_twice", column=excerpt(name))
         for name in sorted({name for name in header if header.count(name) > 1})
     ]
-    problems += [f"{file}: header: an empty column name" for name in header[:1] if not name]
+    problems += [Problem.of(at, "empty_column_name") for name in header[:1] if not name]
     if problems:
         raise FactError(problems)
 
@@ -330,9 +351,9 @@ def _build(
     files: tuple[str, ...],
     report_check: ReportCheck | None,
     vocabulary: Vocabulary | None = None,
-) -> tuple[FactSet, list[str]]:
+) -> tuple[FactSet, list[Problem]]:
     """The fact set of everything valid, and every problem found on the way."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     registry = _Registry({}, {}, {})
     grouped: dict[tuple[str, Period], list[tuple[Report, Origin]]] = {}
     for fragment in fragments:
@@ -347,7 +368,8 @@ def _build(
                 continue
             if report_check is not None:
                 problems += [
-                    f"{fragment.origin.at(loc)}: {msg}" for loc, msg in report_check(report)
+                    fragment.origin.problem(loc, code, **values)
+                    for loc, code, values in report_check(report)
                 ]
             if vocabulary is not None and vocabulary.plans is not None:
                 problems += _words_of_other_plans(report, fragment.origin, vocabulary)
@@ -357,51 +379,58 @@ def _build(
         merged = _merge(parts, problems)
         if merged is not None:
             reports[key] = merged
-            origin = parts[0][1] if len(parts) == 1 else Origin(", ".join(o.at() for _, o in parts))
-            problems += [f"{origin.at(loc)}: {msg}" for loc, msg in report_problems(merged)]
+            origin = parts[0][1] if len(parts) == 1 else _joined(parts)
+            problems += [
+                origin.problem(loc, code, **values) for loc, code, values in report_problems(merged)
+            ]
     problems += _reference_problems(registry, grouped)
     if len(registry.jurisdictions) > 1:
+        places = [origin.at() for origin in registry.jurisdictions.values()]
+        codes = ", ".join(map(excerpt, registry.jurisdictions))
         problems.append(
-            "files disagree on the jurisdiction: "
-            + "; ".join(f"{o.at()} = {excerpt(c)}" for c, o in registry.jurisdictions.items())
+            Problem.of(Place(pieces=tuple(places)), "jurisdictions_differ", codes=codes)
         )
     jurisdiction = next(iter(registry.jurisdictions), None)
     return FactSet(registry.units, reports, files, jurisdiction), problems
 
 
-def _add_jurisdiction(fragment: Fragment, registry: _Registry, problems: list[str]) -> None:
+def _joined(parts: list[tuple[Report, Origin]]) -> Origin:
+    return Origin("", pieces=tuple(origin for _, origin in parts))
+
+
+def _add_jurisdiction(fragment: Fragment, registry: _Registry, problems: list[Problem]) -> None:
     try:
         code = clean_text(fragment.data["code"]).strip()
     except ValueError:
         code = ""
     if not code:
-        problems.append(f"{fragment.origin.at()}: expected a name such as 'ha-noi'")
+        problems.append(fragment.origin.problem((), "jurisdiction_expected"))
     else:
         registry.jurisdictions.setdefault(code, fragment.origin)
 
 
-def _add_unit(fragment: Fragment, registry: _Registry, problems: list[str]) -> None:
+def _add_unit(fragment: Fragment, registry: _Registry, problems: list[Problem]) -> None:
     unit = validate_fragment(Unit, fragment.data, fragment.origin.at, problems)
     if unit is None:
         return
     if unit.id in registry.units:
         first = registry.origins[unit.id].at()
         problems.append(
-            f"{fragment.origin.at(('id',))}: duplicate unit {excerpt(unit.id)} (first at {first})"
+            fragment.origin.problem(("id",), "duplicate_unit", unit=excerpt(unit.id), first=first)
         )
         return
     registry.units[unit.id] = unit
     registry.origins[unit.id] = fragment.origin
 
 
-def _merge(parts: list[tuple[Report, Origin]], problems: list[str]) -> Report | None:
+def _merge(parts: list[tuple[Report, Origin]], problems: list[Problem]) -> Report | None:
     """Join the pieces of one unit's report for one period (CSV tables each carry a piece). The
     same value given twice is fine; two different values are a conflict."""
     if len(parts) == 1:
         return parts[0][0]
     merged: dict[str, Any] = {}
     first_seen: dict[tuple[str, ...], Origin] = {}
-    conflicts: list[str] = []
+    conflicts: list[Problem] = []
     for report, origin in parts:
         # The validated values themselves (Period, exact Fraction scores, Event models), never a
         # dump: re-validation takes them as they are, and exact stays exact.
@@ -419,44 +448,44 @@ def _merge(parts: list[tuple[Report, Origin]], problems: list[str]) -> Report | 
                 place = (key,) if name is None else (key, name)
                 if slot in into and into[slot] != item:
                     conflicts.append(
-                        f"{origin.at(place)}: {'.'.join(place)} is given twice with different "
-                        f"values (also at {first_seen[place].at()})"
+                        origin.problem(
+                            place,
+                            "given_twice_differently",
+                            name=".".join(place),
+                            first=first_seen[place].at(),
+                        )
                     )
                 into[slot] = item
                 first_seen.setdefault(place, origin)
     problems += conflicts
     if conflicts:
         return None
-    where = ", ".join(origin.at() for _, origin in parts)
-    return validate_fragment(Report, merged, Origin(where).at, problems)
+    return validate_fragment(Report, merged, _joined(parts).at, problems)
 
 
 def _reference_problems(
     registry: _Registry, grouped: dict[tuple[str, Period], list[tuple[Report, Origin]]]
-) -> list[str]:
+) -> list[Problem]:
     units = registry.units
 
-    def unknown(ref: str, what: str) -> str:
-        return f"unknown {what} {excerpt(ref)}{did_you_mean(ref, units)}"
+    def unknown(origin: Origin, loc: tuple[str | int, ...], code: str, ref: str) -> Problem:
+        return origin.problem(loc, code, unit=excerpt(ref), **did_you_mean(ref, units))
 
     problems = [
-        f"{registry.origins[unit.id].at(('parent',))}: {unknown(unit.parent, 'parent unit')}"
+        unknown(registry.origins[unit.id], ("parent",), "unknown_parent_unit", unit.parent)
         for unit in units.values()
         if unit.parent is not None and unit.parent not in units
     ]
     for parts in grouped.values():
         for report, origin in parts:
             if report.unit not in units:
-                problems.append(
-                    f"{origin.at(('unit',))}: {unknown(report.unit, 'unit')}; "
-                    "add it to the registry (units)"
-                )
+                problems.append(unknown(origin, ("unit",), "unknown_unit", report.unit))
             for index, event in enumerate(report.events or ()):
                 for role in ("inspected", "by"):
                     ref = getattr(event, role)
                     if ref is not None and ref not in units:
-                        where = origin.at(("events", index, role))
-                        problems.append(f"{where}: {unknown(ref, f'{role} unit')}")
+                        where = ("events", index, role)
+                        problems.append(unknown(origin, where, f"unknown_{role}_unit", ref))
     return problems
 
 
@@ -476,39 +505,33 @@ def _words(report: Report, csv: bool) -> Iterator[tuple[str, str, tuple[int | st
         yield "events", event.kind, ("events", index, "kind")
 
 
-_WHAT = {
-    "dossiers": ("dossiers.{}", "figure"),
-    "indicators": ("indicators.{}", "figure"),
-    "duties": ("duties.{}", "duty"),
-    "events": ("event kind {}", "event"),
-}
+WORD_GROUPS = ("dossiers", "indicators", "duties", "events")
 
 
-def _other_plans_message(group: str, name: str, vocabulary: Vocabulary) -> str:
+def _other_plans_problem(place: Place, group: str, name: str, vocabulary: Vocabulary) -> Problem:
+    """A word of another plan, or of no plan this check reads. The code says the group
+    (`word_of_other_plans_<group>`) and how many plans own it."""
     owners = plans_of(group, name)
-    label, what = _WHAT[group]
     this = ", ".join(vocabulary.plans or ())
     if not owners:  # a vocabulary narrower than the files' (built by hand)
-        return f"{label.format(name)} is not a word of this check ({this}); remove the {what}"
-    plans = f"plan {owners[0]}" if len(owners) == 1 else f"plans {', '.join(owners)}"
-    return (
-        f"{label.format(name)} is a word of {plans}, which this check ({this}) does not use; "
-        f"choose {'it' if len(owners) == 1 else 'one'} with --plan, or remove the {what}"
-    )
+        return Problem.of(place, f"word_of_no_plan_{group}", name=name, check=this)
+    count = "one" if len(owners) == 1 else "several"
+    code = f"word_of_other_plans_{group}_{count}"
+    return Problem.of(place, code, name=name, plans=", ".join(owners), check=this)
 
 
-def _words_of_other_plans(report: Report, origin: Origin, vocabulary: Vocabulary) -> list[str]:
+def _words_of_other_plans(report: Report, origin: Origin, vocabulary: Vocabulary) -> list[Problem]:
     return [
-        f"{origin.at(loc)}: {_other_plans_message(group, name, vocabulary)}"
+        _other_plans_problem(origin.at(loc), group, name, vocabulary)
         for group, name, loc in _words(report, origin.line is not None)
         if not vocabulary.allows(group, name)
     ]
 
 
-def words_outside(tables: FactTables, vocabulary: Vocabulary) -> list[str]:
-    """The words of a loaded fact set a scoped vocabulary does not hold, one line each without
-    a place (to find the places, load the files again with that vocabulary)."""
-    used: dict[str, set[str]] = {group: set() for group in _WHAT}
+def words_outside(tables: FactTables, vocabulary: Vocabulary) -> list[Problem]:
+    """The words of a loaded fact set a scoped vocabulary does not hold, one each without a
+    place (to find the places, load the files again with that vocabulary)."""
+    used: dict[str, set[str]] = {group: set() for group in WORD_GROUPS}
     for column in tables.counts():
         group, _, name = column.partition(".")
         used[group].add(name)
@@ -516,7 +539,7 @@ def words_outside(tables: FactTables, vocabulary: Vocabulary) -> list[str]:
     used["duties"].update(tables.duties["duty"].unique().to_list())
     used["events"].update(tables.events["kind"].unique().to_list())
     return [
-        _other_plans_message(group, name, vocabulary)
+        _other_plans_problem(Place(), group, name, vocabulary)
         for group, names in used.items()
         for name in sorted(names)
         if not vocabulary.allows(group, name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -24,7 +24,8 @@ from pydantic import (
 )
 
 from cchc.facts.notices import Notice
-from cchc.facts.periods import Period
+from cchc.facts.periods import Period, PeriodError
+from cchc.facts.problems import invalid
 from cchc.facts.values import (
     clean_text,
     did_you_mean,
@@ -34,7 +35,7 @@ from cchc.facts.values import (
     parse_score,
     parse_yes_no,
 )
-from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATORS, Quantity
+from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATORS
 
 # city: a centrally-run city or a province (cấp tỉnh); department: a Sở or equivalent;
 # district: a district-level committee; division: a phòng/ban inside a district committee;
@@ -55,9 +56,16 @@ Count = Annotated[int, BeforeValidator(parse_count)]
 Day = Annotated[dt.date, BeforeValidator(parse_date)]
 YesNo = Annotated[bool, BeforeValidator(parse_yes_no)]
 # Exact objects stay objects in a Python dump (merging re-validates them); text only in JSON.
-PeriodField = Annotated[
-    Period, BeforeValidator(Period.parse), PlainSerializer(str, when_used="json")
-]
+
+
+def _period(value: object) -> Period:
+    try:
+        return Period.parse(value)
+    except PeriodError as error:
+        raise invalid(error.code, **error.values) from None
+
+
+PeriodField = Annotated[Period, BeforeValidator(_period), PlainSerializer(str, when_used="json")]
 Score = Annotated[Fraction, BeforeValidator(parse_score), PlainSerializer(str, when_used="json")]
 FieldCode = Annotated[
     str, BeforeValidator(clean_text), StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -95,14 +103,13 @@ class Event(_Strict):
     @classmethod
     def _known_kind(cls, kind: str) -> str:
         if kind not in EVENT_KINDS:
-            hint = did_you_mean(kind, EVENT_KINDS) or f"; known: {', '.join(EVENT_KINDS)}"
-            raise ValueError(f"unknown event kind {excerpt(kind)}{hint}")
+            raise invalid("unknown_event_kind", name=excerpt(kind), **_hint(kind, EVENT_KINDS))
         return kind
 
     @model_validator(mode="after")
     def _subject_when_needed(self) -> Event:
         if EVENT_KINDS[self.kind].needs_subject and not self.inspected:
-            raise ValueError(f"a {self.kind} event must name the inspected unit in `inspected`")
+            raise invalid("event_without_subject", kind=self.kind)
         return self
 
 
@@ -118,16 +125,20 @@ class DutyReport(_Strict):
     evidence: Text | None = None
 
 
-def _known_names(values: dict[str, int], vocabulary: dict[str, Quantity], what: str) -> None:
+def _hint(name: str, known: dict[str, Any]) -> dict[str, str]:
+    """A near miss, or else the whole (short) list of what is known."""
+    return did_you_mean(name, known) or {"known": ", ".join(known)}
+
+
+def _known_names(values: dict[str, Any], vocabulary: dict[str, Any], what: str) -> None:
+    """`what`: the kind of name (dossier_count, indicator, duty), which the problem's code says."""
     unknown = [name for name in values if name not in vocabulary]
+    if len(unknown) == 1:
+        name = unknown[0]
+        hint = did_you_mean(name, vocabulary) if what != "duty" else _hint(name, vocabulary)
+        raise invalid(f"unknown_{what}", name=excerpt(name), **hint)
     if unknown:
-        raise ValueError(
-            "; ".join(
-                f"unknown {what} {excerpt(name)}{did_you_mean(name, vocabulary)}"
-                for name in unknown
-            )
-            + " (`cchc facts vocabulary` lists the names)"
-        )
+        raise invalid(f"unknown_{what}_several", names=", ".join(map(excerpt, unknown)))
 
 
 class Report(_Strict):
@@ -156,14 +167,14 @@ class Report(_Strict):
     @field_validator("dossiers")
     @classmethod
     def _known_dossier_fields(cls, values: dict[str, int]) -> dict[str, int]:
-        _known_names(values, DOSSIER_FIELDS, "dossier count")
+        _known_names(values, DOSSIER_FIELDS, "dossier_count")
         return values
 
     @field_validator("dossiers_by_field")
     @classmethod
     def _known_field_counts(cls, values: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
         for counts in values.values():
-            _known_names(counts, DOSSIER_FIELDS, "dossier count")
+            _known_names(counts, DOSSIER_FIELDS, "dossier_count")
         return values
 
     @field_validator("indicators")
@@ -175,19 +186,20 @@ class Report(_Strict):
     @field_validator("duties")
     @classmethod
     def _known_duties(cls, values: dict[str, DutyReport]) -> dict[str, DutyReport]:
-        unknown = [name for name in values if name not in DUTIES]
-        if unknown:
-            raise ValueError(
-                "; ".join(
-                    f"unknown duty {excerpt(name)}"
-                    + (did_you_mean(name, DUTIES) or f"; known: {', '.join(DUTIES)}")
-                    for name in unknown
-                )
-            )
+        _known_names(values, DUTIES, "duty")
         return values
 
 
-Problem = tuple[tuple[str | int, ...], str]  # (key path inside the report, message)
+class ReportProblem(NamedTuple):
+    """A problem inside one report: the key path to it, the code and the values (facts/problems.py
+    gives it its file and place)."""
+
+    loc: tuple[str | int, ...]
+    code: str
+    values: dict[str, Any]
+
+
+Problem = ReportProblem
 
 
 def _value_of(ref: str, counts: dict[str, dict[str, int]]) -> int | None:
@@ -211,14 +223,18 @@ def _arithmetic(group: str, counts: dict[str, dict[str, int]], where: tuple) -> 
             values = [_value_of(ref, counts) for ref in bound]
             if all(v is not None for v in values) and value > sum(values):  # type: ignore[misc]
                 whole = " + ".join(bound)
-                problems.append(
-                    ((*where, name), f"{name} = {value} is more than {whole} = {sum(values)}")  # type: ignore[arg-type]
-                )
+                found = {"name": name, "value": value, "whole": whole, "total": sum(values)}  # type: ignore[arg-type]
+                problems.append(ReportProblem((*where, name), "part_above_whole", found))
         if quantity.total_of and all(part in counts[group] for part in quantity.total_of):
             parts_sum = sum(counts[group][part] for part in quantity.total_of)
             if parts_sum != value:
-                parts = " + ".join(quantity.total_of)
-                problems.append(((*where, name), f"{name} = {value} but {parts} = {parts_sum}"))
+                found = {
+                    "name": name,
+                    "value": value,
+                    "parts": " + ".join(quantity.total_of),
+                    "total": parts_sum,
+                }
+                problems.append(ReportProblem((*where, name), "total_not_sum", found))
     return problems
 
 
@@ -232,10 +248,10 @@ def report_problems(report: Report) -> list[Problem]:
         local = {"dossiers": field_counts, "indicators": {}}
         problems += _arithmetic("dossiers", local, ("dossiers_by_field", code))
         problems += [
-            (
+            ReportProblem(
                 ("dossiers_by_field", code, name),
-                f"{name} = {value} for the field {code} is more than dossiers.{name} = "
-                f"{report.dossiers[name]} for all fields",
+                "field_above_all_fields",
+                {"name": name, "value": value, "field": code, "total": report.dossiers[name]},
             )
             for name, value in field_counts.items()
             if name in report.dossiers and value > report.dossiers[name]
@@ -245,24 +261,29 @@ def report_problems(report: Report) -> list[Problem]:
 
 def _date_problems(report: Report) -> list[Problem]:
     period = report.period
+    outside = "date_outside_period"
     problems: list[Problem] = [
-        (("events", i, "date"), f"{event.date} is outside the period {period}")
+        ReportProblem(
+            ("events", i, "date"), outside, {"date": str(event.date), "period": str(period)}
+        )
         for i, event in enumerate(report.events or ())
         if not period.contains(event.date)
     ]
     problems += [
-        (("tasks", i, "completed"), f"{task.completed} is outside the period {period}")
+        ReportProblem(
+            ("tasks", i, "completed"), outside, {"date": str(task.completed), "period": str(period)}
+        )
         for i, task in enumerate(report.tasks)
         if not period.contains(task.completed)
     ]
     if report.data_from and report.data_to and report.data_from > report.data_to:
-        problems.append(
-            (("data_from",), f"data_from {report.data_from} is after data_to {report.data_to}")
-        )
+        window = {"first": str(report.data_from), "last": str(report.data_to)}
+        problems.append(ReportProblem(("data_from",), "data_window_reversed", window))
     for name in ("submitted", "thematic_submitted"):
         sent = getattr(report, name)
         if sent is not None and sent < period.start:
-            problems.append(((name,), f"{sent} is before the period {period} began"))
+            found = {"date": str(sent), "period": str(period)}
+            problems.append(ReportProblem((name,), "sent_before_period", found))
     return problems
 
 

@@ -38,12 +38,17 @@ _KINDS: dict[str, Kind] = {
 _PATTERN = re.compile(
     r"^(?P<year>[0-9]{4})(?:-(?P<part>Q[1-4]|H[12]|9M|M0[1-9]|M1[0-2]))?$", re.ASCII
 )
-_FORMS = "2019, 2019-Q1…2019-Q4, 2019-H1, 2019-H2, 2019-9M or 2019-M01…2019-M12"
+FORMS = "2019, 2019-Q1…2019-Q4, 2019-H1, 2019-H2, 2019-9M or 2019-M01…2019-M12"
 MIN_YEAR, MAX_YEAR = 1900, 2100  # as for dates: facts.values
 
 
 class PeriodError(ValueError):
-    pass
+    """A period refused: `code` and `values` name the problem (facts/problems.py words it)."""
+
+    def __init__(self, code: str, **values: str | int) -> None:
+        self.code = code
+        self.values = {"forms": FORMS, **values}
+        super().__init__(f"{code}: {self.values}")
 
 
 @dataclass(frozen=True, order=True)
@@ -60,7 +65,7 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.part not in _PARTS:
-            raise PeriodError(f"{self.part!r} is not a part of a year: write one of {_FORMS}")
+            raise PeriodError("not_a_period_part", value=repr(self.part))
 
     @classmethod
     def parse(cls, text: object) -> Period:
@@ -69,11 +74,10 @@ class Period:
         if isinstance(text, int) and not isinstance(text, bool):
             text = str(text)
         if not isinstance(text, str) or not (match := _PATTERN.fullmatch(text.strip())):
-            shown = repr(text)[:40]
-            raise PeriodError(f"{shown} is not a period: write {_FORMS}")
+            raise PeriodError("not_a_period", value=repr(text)[:40])
         year = int(match["year"])
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise PeriodError(f"the year {year} is outside {MIN_YEAR}–{MAX_YEAR}, which cchc reads")
+            raise PeriodError("year_out_of_range", year=year, first=MIN_YEAR, last=MAX_YEAR)
         return cls(year, match["part"] or "Y")
 
     @property

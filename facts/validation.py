@@ -1,4 +1,5 @@
-"""pydantic's verdict on one record, told in plain words with the fix, at the record's place.
+"""pydantic's verdict on one record, as problems at the record's place (a code and its values;
+the render layer words each with the fix).
 
 A report with a wrong type somewhere is still checked for its sums and dates, on the parts that
 are valid, so an officer sees every problem in one round instead of three.
@@ -12,12 +13,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from cchc.facts.model import UNIT_KINDS, Problem, Report, report_problems
-from cchc.facts.values import DATE_FORMS, YES_NO_FORMS, did_you_mean, excerpt
+from cchc.facts.model import UNIT_KINDS, Report, ReportProblem, report_problems
+from cchc.facts.problems import Place, Problem, Value
+from cchc.facts.values import did_you_mean, excerpt
 from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, INDICATORS
 
 Model = TypeVar("Model", bound=BaseModel)
-Locate = Callable[[tuple[int | str, ...]], str]
+Locate = Callable[[tuple[int | str, ...]], Place]
 # A key that is officer's text, not a name: what YAML makes of "note: a, b" inside { … }.
 _NAME_SHAPED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NAMED_COUNTS: dict[str, Any] = {
@@ -31,8 +33,8 @@ def validate_fragment(
     model: type[Model],
     data: dict[str, Any],
     at: Locate,
-    problems: list[str],
-    partial_checks: Sequence[Callable[[Report], list[Problem]]] = (report_problems,),
+    problems: list[Problem],
+    partial_checks: Sequence[Callable[[Report], list[ReportProblem]]] = (report_problems,),
 ) -> Model | None:
     """The valid model, or None with every problem added; for an invalid report, the checks
     also run on its valid part (sums, dates, the catalogue's references)."""
@@ -40,16 +42,16 @@ def validate_fragment(
         return model.model_validate(data)
     except ValidationError as error:
         details = error.errors(include_url=False)
-    problems += [
-        f"{at(tuple(detail['loc']))}: {plain_message(model, detail)}" for detail in details
-    ]
+    for detail in details:
+        code, values = plain_problem(model, detail)
+        problems.append(Problem.of(at(tuple(detail["loc"])), code, **values))
     if model is Report:
         partial, kept = _valid_part(data, details)
         if partial is not None:
             problems += [
-                f"{at(_original_place(loc, kept))}: {message}"
+                Problem.of(at(_original_place(loc, kept)), code, **values)
                 for check in partial_checks
-                for loc, message in check(partial)
+                for loc, code, values in check(partial)
             ]
     return None
 
@@ -99,50 +101,53 @@ def _copy(value: Any) -> Any:
     )
 
 
-def plain_message(model: type[BaseModel], detail: dict[str, Any]) -> str:
+Said = tuple[str, dict[str, Value]]  # a problem's code and values
+
+
+def plain_problem(model: type[BaseModel], detail: dict[str, Any]) -> Said:
+    """pydantic's error as cchc's code: its own codes for the ways a value is read (facts/values
+    raises them with their values), plain ones for the shape of the record."""
     kind, loc, value = detail["type"], tuple(detail["loc"]), detail.get("input")
     field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
     if kind == "missing":
-        return f"`{field}` is required and missing"
+        return "missing", {"field": field}
     if kind == "extra_forbidden":
         return _unknown_key(model, loc, value)
     if kind == "literal_error" and field == "kind":
-        return f"unknown unit kind {excerpt(value)}; use one of {', '.join(UNIT_KINDS)}"
+        return "unknown_unit_kind", {"value": excerpt(value), "kinds": ", ".join(UNIT_KINDS)}
     if kind == "string_pattern_mismatch":
-        return _pattern_message(field, value)
-    return _TYPE_MESSAGES.get(kind, "") or detail["msg"].removeprefix("Value error, ")
+        code = "not_a_field_code" if field in ("field", "fields") else "not_an_id"
+        return code, {"value": excerpt(value)}
+    if kind in _SHAPES:
+        return kind, {}
+    if "ctx" in detail and kind not in _PYDANTIC_WITH_CONTEXT:  # raised by facts/values
+        return kind, {k: v for k, v in detail["ctx"].items() if isinstance(v, str | int)}
+    return "invalid_value", {"kind": kind}
 
 
-_TYPE_MESSAGES = {
-    "string_type": "expected text; in YAML, quote it: '...'",
-    "dict_type": "expected a mapping (name: value)",
-    "list_type": "expected a list (each item starting with `- `)",
-    "bool_type": YES_NO_FORMS,
-    "date_type": DATE_FORMS,
-    "int_type": "a count is a whole number such as 1000",
-    "string_too_long": "too long for a name or an id (at most 120 characters)",
-    "string_too_short": "must not be empty",
-}
+# pydantic's own codes cchc words as they are (reports/messages/*/problems.yaml).
+_SHAPES = frozenset(
+    {
+        "string_type",
+        "dict_type",
+        "list_type",
+        "bool_type",
+        "date_type",
+        "int_type",
+        "string_too_long",
+        "string_too_short",
+    }
+)
+# pydantic's codes with a context of their own, never confused with cchc's.
+_PYDANTIC_WITH_CONTEXT = frozenset({"literal_error", "too_long", "too_short", "value_error"})
 
 
-def _pattern_message(field: str, value: Any) -> str:
-    if field == "field" or field == "fields":
-        return (
-            f"{excerpt(value)} is not a field code: write lower-case letters, digits and "
-            "hyphens, like tai-nguyen-moi-truong"
-        )
-    return f"{excerpt(value)} is not an id: one word, without spaces or control characters"
-
-
-def _unknown_key(model: type[BaseModel], loc: tuple[Any, ...], value: Any) -> str:
+def _unknown_key(model: type[BaseModel], loc: tuple[Any, ...], value: Any) -> Said:
     key = str(loc[-1])
     if value is None and not _NAME_SHAPED.fullmatch(key):
-        return (
-            f"{excerpt(key)} is not a key: it looks like the end of a text cut at a comma inside "
-            '{ … }; put the whole text in quotes, e.g. note: "…, ' + key + '"'
-        )
+        return "text_cut_at_comma", {"key": excerpt(key), "tail": key}
     known = _fields_at(model, loc[:-1])
-    return f"unknown key {excerpt(key)}{did_you_mean(key, known)}"
+    return "unknown_key", {"key": excerpt(key), **did_you_mean(key, known)}
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

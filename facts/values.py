@@ -1,8 +1,10 @@
 """Single values as officers write them: counts, dates, yes/no, scores and text, read strictly.
 
-Every reader here either returns the exact value or raises ValueError with a message in plain
-words that says what to write instead. Nothing is coerced by guesswork: `1.000` is not one and
-not a thousand, it is refused with "write counts without separators: 1000".
+Every reader here either returns the exact value or raises a ValueError that names the problem
+(a code and its values: facts/problems.py `invalid`; the message, which says what to write
+instead, is worded in the reader's language by the render layer). Nothing is coerced by
+guesswork: `1.000` is not one and not a thousand, it is refused: "write counts without
+separators: 1000".
 """
 
 from __future__ import annotations
@@ -15,15 +17,15 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from cchc.facts.problems import invalid
+
 # Documented bounds: beyond them a value is refused before any arithmetic (README, "Limits").
 MAX_COUNT = 10**12
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_TEXT = 4000  # characters in one text value (a note, a name, an evidence line)
 MAX_SCORE = Fraction(10**6)
 MAX_SCORE_DIGITS = 30  # characters in a score as written
-DATE_FORMS = "dates are written 2019-03-01 or 01/03/2019 (day/month/year)"
 YES_NO_WORDS = {"true": True, "false": False, "có": True, "không": False}
-YES_NO_FORMS = "write true or false (or có / không)"
 
 
 class NumberText(str):
@@ -71,74 +73,67 @@ def _non_ascii_digits(text: str) -> bool:
 def parse_count(value: object) -> int:
     """A whole number of things, 0 ≤ n ≤ 10^12, written with ASCII digits and no separators."""
     if isinstance(value, bool):
-        raise ValueError("a count is a whole number such as 1000, not yes/no")
+        raise invalid("count_not_yes_no")
     if isinstance(value, int):
         return _bounded_count(value)
     if isinstance(value, str):
         return _count_from_text(value.strip(), value)
     if isinstance(value, float):
-        raise ValueError(f"{excerpt(value)} is not a whole number: a count is written like 1000")
-    raise ValueError("a count is a whole number such as 1000")
+        raise invalid("count_not_whole", value=excerpt(value))
+    raise invalid("count_type")
 
 
 def _count_from_text(text: str, original: str) -> int:
     if _ASCII_DIGITS.fullmatch(text):
         if len(text) > 13:
-            raise ValueError(f"{excerpt(text)} is above the largest count cchc reads (10^12)")
+            raise invalid("count_too_large", value=excerpt(text))
         return _bounded_count(int(text))
     if _non_ascii_digits(text):
-        raise ValueError(f"{excerpt(text)}: write digits as 0-9 (ASCII)")
+        raise invalid("non_ascii_digits", value=excerpt(text))
     if _THOUSANDS.fullmatch(text):
         plain = re.sub(r"[.,  ]", "", text)
-        raise ValueError(
-            f"{excerpt(text)} looks like {plain} written with a thousands separator; "
-            f"write counts without separators: {plain}"
-        )
+        raise invalid("count_with_separator", value=excerpt(text), plain=plain)
     if text.startswith("-") and _ASCII_DIGITS.fullmatch(text[1:]):
-        raise ValueError(f"{excerpt(text)}: a count cannot be negative")
+        raise invalid("count_negative", value=excerpt(text))
     if isinstance(original, NumberText) and not original.is_integer:
-        raise ValueError(f"{excerpt(text)} is not a whole number: a count is written like 1000")
-    raise ValueError(
-        f"{excerpt(text)} is not a count: write a whole number with digits only, such as 1000"
-    )
+        raise invalid("count_not_whole", value=excerpt(text))
+    raise invalid("count_not_a_number", value=excerpt(text))
 
 
 def _bounded_count(value: int) -> int:
     if value < 0:
-        raise ValueError(f"{value} is negative: a count cannot be negative")
+        raise invalid("count_negative", value=str(value))
     if value > MAX_COUNT:
-        raise ValueError("the count is above the largest count cchc reads (10^12)")
+        raise invalid("count_too_large", value=str(value))
     return value
 
 
 def parse_date(value: object) -> dt.date:
     """A calendar date, 2019-03-01 or 01/03/2019 (day first, as in Vietnam, never month first)."""
     if isinstance(value, dt.datetime):
-        raise ValueError(f"give the date without a time of day; {DATE_FORMS}")
+        raise invalid("date_with_time")
     if isinstance(value, dt.date):
         return _bounded_date(value)
     if isinstance(value, bool) or not isinstance(value, str):
-        raise ValueError(f"{excerpt(value)} is not a date; {DATE_FORMS}")
+        raise invalid("not_a_date", value=excerpt(value))
     text = value.strip()
     if iso := _ISO_DATE.fullmatch(text):
         year, month, day = (int(part) for part in iso.groups())
     elif vietnamese := _VN_DATE.fullmatch(text):
         day, month, year = (int(part) for part in vietnamese.groups())
     else:
-        raise ValueError(f"{excerpt(text)} is not a date; {DATE_FORMS}")
+        raise invalid("not_a_date", value=excerpt(text))
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"the year {year} is outside {MIN_YEAR}–{MAX_YEAR}, which cchc reads")
+        raise invalid("year_out_of_range", year=year, first=MIN_YEAR, last=MAX_YEAR)
     try:
         return dt.date(year, month, day)
     except ValueError as error:
-        raise ValueError(f"{excerpt(text)} is not a day of the calendar ({error})") from None
+        raise invalid("not_a_calendar_day", value=excerpt(text), reason=str(error)) from None
 
 
 def _bounded_date(value: dt.date) -> dt.date:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(
-            f"the year {value.year} is outside {MIN_YEAR}–{MAX_YEAR}, which cchc reads"
-        )
+        raise invalid("year_out_of_range", year=value.year, first=MIN_YEAR, last=MAX_YEAR)
     return value
 
 
@@ -152,68 +147,66 @@ def parse_yes_no(value: object) -> bool:
             return YES_NO_WORDS[word]
         if word in ("yes", "no"):
             return word == "yes"
-    raise ValueError(f"{excerpt(value)} is not yes or no; {YES_NO_FORMS}")
+    raise invalid("not_yes_no", value=excerpt(value))
 
 
 def parse_score(value: object) -> Fraction:
     """An index score as an exact decimal: 8.424 stays 8.424, and 89,28 (decimal comma) is
     89.28. Never through a binary float when the text is known."""
     if isinstance(value, bool):
-        raise ValueError("a score is a number such as 8.424, not yes/no")
+        raise invalid("score_not_yes_no")
     if isinstance(value, Fraction):
         exact = value  # already exact (a score merged from two files)
     elif isinstance(value, int | Decimal | float | str):
         exact = _score_from_text(str(value).strip())
     else:
-        raise ValueError("a score is a number such as 8.424")
+        raise invalid("score_type")
     if exact < 0:
-        raise ValueError("a score cannot be negative")
+        raise invalid("score_negative")
     if exact > MAX_SCORE:
-        raise ValueError("the score is above the largest score cchc reads (10^6)")
+        raise invalid("score_too_large")
     return exact
 
 
 def _score_from_text(text: str) -> Fraction:
     if len(text) > MAX_SCORE_DIGITS:
-        raise ValueError(f"{excerpt(text)} has more digits than a score ever has")
+        raise invalid("score_too_long", value=excerpt(text))
     if _non_ascii_digits(text):
-        raise ValueError(f"{excerpt(text)}: write digits as 0-9 (ASCII)")
+        raise invalid("non_ascii_digits", value=excerpt(text))
     normalised = text.replace(",", ".")
     if _DECIMAL.fullmatch(normalised.lstrip("-")):
         return Fraction(Decimal(normalised))
     try:
         number = Decimal(normalised)
     except InvalidOperation:
-        raise ValueError(f"{excerpt(text)} is not a number; write a score like 8.424") from None
+        raise invalid("score_not_a_number", value=excerpt(text)) from None
     # 1e2 is a number, but inf, nan and 1e99999999 are not scores: decided before any arithmetic
     if not number.is_finite() or abs(number.adjusted()) > 6:
-        raise ValueError(f"{excerpt(text)} is not a score; write it like 8.424")
+        raise invalid("score_not_a_number", value=excerpt(text))
     return Fraction(number)
 
 
 def clean_text(value: object) -> str:
     """Text as Unicode NFC (so NFD Vietnamese compares equal), without NUL, of bounded length."""
     if not isinstance(value, str) or isinstance(value, bool):
-        raise ValueError(f"expected text, got {excerpt(value)}; quote it in YAML: '...'")
+        raise invalid("text_type", value=excerpt(value))
     text = unicodedata.normalize("NFC", value)
     if "\x00" in text:
-        raise ValueError("the text contains a NUL character")
+        raise invalid("text_with_nul")
     if len(text) > MAX_TEXT:
-        raise ValueError(f"the text is longer than {MAX_TEXT:,} characters")
+        raise invalid("text_too_long", limit=MAX_TEXT)
     return text
 
 
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """`; did you mean 'x'?` for a near miss, including a look-alike spelling; else ''."""
+def did_you_mean(name: str, known: Iterable[str]) -> dict[str, str]:
+    """The hint a problem's message ends with: the known name a look-alike spelling stands for
+    (`lookalike`), or a near miss (`did_you_mean`); none when nothing is close."""
     candidates = list(known)
     lookalike = next((k for k in candidates if looks_alike(name, k)), None)
     if lookalike is not None:
-        return (
-            f"; {excerpt(name)} differs from the known {excerpt(lookalike)} only by look-alike "
-            "characters (e.g. Cyrillic or Greek letters): retype it"
-        )
+        return {"lookalike": excerpt(lookalike)}
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
-    return f"; did you mean {excerpt(close[0])}?" if close else ""
+    return {"did_you_mean": excerpt(close[0])} if close else {}
 
 
 def looks_alike(name: str, known: str) -> bool:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from cchc.facts.load import FactError
-from cchc.facts.model import FactSet, Problem, Report
+from cchc.facts.load import key_path
+from cchc.facts.model import FactSet, Report, ReportProblem
+from cchc.facts.problems import FactError, Place, Problem
 from cchc.facts.values import did_you_mean, excerpt
 from cchc.rules.catalogue import Catalogue
 from cchc.rules.measures.common import decimal_text
@@ -49,13 +50,13 @@ class CatalogueReferences:
                 codes.update([rule.measure.code, *rule.measure.parts])
         return cls(frozenset(tasks), frozenset(codes), maxima)
 
-    def problems(self, report: Report) -> list[Problem]:
+    def problems(self, report: Report) -> list[ReportProblem]:
         """Located inside the report, for the loader to place in its file."""
-        found: list[Problem] = [
-            (
+        found = [
+            ReportProblem(
                 ("tasks", index, "task"),
-                f"unknown task {excerpt(task.task)}"
-                + (did_you_mean(task.task, self.tasks) or "; see `cchc rules list`"),
+                "unknown_task",
+                {"task": excerpt(task.task), **did_you_mean(task.task, self.tasks)},
             )
             for index, task in enumerate(report.tasks)
             if task.task not in self.tasks
@@ -63,15 +64,17 @@ class CatalogueReferences:
         for code, score in report.scores.items():
             if code not in self.score_codes:
                 hint = did_you_mean(code, self.score_codes)
-                found.append((("scores", code), f"unknown criterion code {excerpt(code)}{hint}"))
-            elif code in self.maxima and score > self.maxima[code]:
                 found.append(
-                    (
-                        ("scores", code),
-                        f"{decimal_text(score, 6)} is above the criterion's maximum "
-                        f"{decimal_text(self.maxima[code], 6)}: a reporting error to correct",
+                    ReportProblem(
+                        ("scores", code), "unknown_score_code", {"code": excerpt(code), **hint}
                     )
                 )
+            elif code in self.maxima and score > self.maxima[code]:
+                values = {
+                    "score": decimal_text(score, 6),
+                    "maximum": decimal_text(self.maxima[code], 6),
+                }
+                found.append(ReportProblem(("scores", code), "score_above_maximum", values))
         return found
 
 
@@ -80,9 +83,13 @@ def check_task_references(facts: FactSet, catalogue: Catalogue) -> None:
     not pass `CatalogueReferences.problems` to the loader."""
     references = CatalogueReferences.of(catalogue)
     problems = [
-        f"reports[{report.unit} {report.period}].{'.'.join(map(str, loc))}: {message}"
+        Problem.of(
+            Place(path=f"reports[{report.unit} {report.period}]" + key_path(loc, first=False)),
+            code,
+            **values,
+        )
         for report in facts.reports.values()
-        for loc, message in references.problems(report)
+        for loc, code, values in references.problems(report)
     ]
     if problems:
         raise FactError(problems)

@@ -119,3 +119,12 @@ ON_TIME_SHARE = {
         "dossiers.resolved_late",
     ],
 }
+
+
+def english(problems: list) -> list[str]:
+    """Problems (facts/problems.py) as the English lines `cchc --lang en` prints: tests name
+    places, values and, where the wording is the point, the English message."""
+    from cchc.reports.wording import language
+    from cchc.reports.wording.problems import word_problems
+
+    return word_problems(list(problems), language("en"))

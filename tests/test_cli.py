@@ -35,6 +35,12 @@ def run(*args: str) -> object:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
+def run_en(*args: str) -> object:
+    """As `run`, with cchc's messages in English (CCHC_LANG=en): the test reads them."""
+    runner = CliRunner(env={"CCHC_LANG": "en"})
+    return runner.invoke(main, list(args), catch_exceptions=False)
+
+
 def test_a_firm_failure_exits_1_and_shows_the_arithmetic(tmp_path: Path) -> None:
     args = ["check", str(facts_file(tmp_path, 949, 51)), "--as-of", "2019-04-15", "--only", "fail"]
     wide = CliRunner(env={"COLUMNS": "240"})  # no cell wraps inside the arithmetic
@@ -88,7 +94,7 @@ def test_invalid_facts_exit_2_name_the_place_and_write_nothing(tmp_path: Path) -
     path = facts_file(tmp_path, 949, -51)
     out = tmp_path / "report.json"
     out.write_text("previous report", encoding="utf-8")
-    result = run("check", str(path), "--format", "json", "--output", str(out))
+    result = run_en("check", str(path), "--format", "json", "--output", str(out))
     assert result.exit_code == 2
     assert f"{path}: reports[0].dossiers.resolved_late" in result.output
     assert "nothing was evaluated" in result.output
@@ -110,11 +116,11 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 
 def test_an_unknown_plan_or_unmatched_year_exits_2(tmp_path: Path) -> None:
     path = facts_file(tmp_path, 95, 5)
-    assert run("check", str(path), "--plan", "hanoi-cchc-1999").exit_code == 2
+    assert run_en("check", str(path), "--plan", "hanoi-cchc-1999").exit_code == 2
     report = {"unit": "q", "period": "2031-Q1"}
     other = tmp_path / "later.yaml"
     other.write_text(yaml.safe_dump({"units": UNITS, "reports": [report]}), encoding="utf-8")
-    result = run("check", str(other))
+    result = run_en("check", str(other))
     assert result.exit_code == 2 and "no plan matches" in result.output
 
 
@@ -126,12 +132,12 @@ def test_an_unknown_task_reference_is_an_input_error(tmp_path: Path) -> None:
     }
     path = tmp_path / "facts.yaml"
     path.write_text(yaml.safe_dump({"units": UNITS, "reports": [report]}), encoding="utf-8")
-    result = run("facts", "validate", str(path))
+    result = run_en("facts", "validate", str(path))
     assert result.exit_code == 2 and "unknown task 'HN2019-PL-IX-9'" in result.output
 
 
 def test_facts_validate_accepts_good_facts(tmp_path: Path) -> None:
-    result = run("facts", "validate", str(facts_file(tmp_path, 95, 5)))
+    result = run_en("facts", "validate", str(facts_file(tmp_path, 95, 5)))
     assert result.exit_code == 0 and "ok: 1 units, 1 reports" in result.output
 
 
@@ -199,7 +205,7 @@ def test_files_that_disagree_on_the_jurisdiction_are_refused(tmp_path: Path) -> 
     for name, code in (("a.yaml", "ha-noi"), ("b.yaml", "thanh-xuan")):
         (tmp_path / name).write_text(yaml.safe_dump({"jurisdiction": code}), encoding="utf-8")
     (tmp_path / "units.yaml").write_text(yaml.safe_dump({"units": UNITS}), encoding="utf-8")
-    result = run("facts", "validate", str(tmp_path))
+    result = run_en("facts", "validate", str(tmp_path))
     assert result.exit_code == 2 and "disagree on the jurisdiction" in result.output
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from factsets import english
 
 from cchc.facts.load import FactError, load_fact_files
 from cchc.facts.periods import Period
@@ -41,7 +42,7 @@ def write_yaml(tmp_path: Path, document: dict, name: str = "facts.yaml") -> Path
 def problems_of(*paths: Path) -> str:
     with pytest.raises(FactError) as error:
         load_fact_files(paths)
-    return str(error.value)
+    return "\n".join(english(error.value.problems))
 
 
 def test_yaml_and_json_load_to_the_same_fact_set(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from factsets import english
 
 from cchc.cli import main
 from cchc.facts import files
@@ -21,7 +22,7 @@ UNITS_CSV = "id,name,kind\nq,Quận,district\n"
 def problems_of(*paths: Path) -> list[str]:
     with pytest.raises(FactError) as error:
         load_fact_files(expand_fact_paths(paths))
-    return error.value.problems
+    return english(error.value.problems)
 
 
 def test_a_symlink_leaving_the_folder_is_refused_and_its_target_never_echoed(
@@ -60,7 +61,7 @@ def test_a_device_named_as_a_fact_file_is_refused(device: str) -> None:
     assert not Path(device).is_file()
     with pytest.raises(FactError) as error:
         load_fact_files([Path(device)])
-    assert error.value.problems[0].startswith(f"{device}: ")
+    assert error.value.problems[0].place.file == device
 
 
 def test_files_above_the_size_limits_are_refused_before_reading(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from factsets import english
 
 from cchc.cli import main
 from cchc.facts.load import FactError, load_fact_files
@@ -27,11 +28,11 @@ def report_yaml(body: str, period: str = "2019-Q1") -> str:
 def problems(*paths: Path) -> list[str]:
     with pytest.raises(FactError) as error:
         load_fact_files(paths)
-    return error.value.problems
+    return english(error.value.problems)
 
 
 def cli(*args: str):
-    return CliRunner().invoke(main, list(args))
+    return CliRunner(env={"CCHC_LANG": "en"}).invoke(main, list(args))  # messages read in English
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

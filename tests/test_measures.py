@@ -93,7 +93,7 @@ def test_a_field_cannot_report_more_than_all_dossiers() -> None:
 
     report = by_field(2, 0)[0]
     report["dossiers"]["resolved_on_time"] = 100
-    with pytest.raises(FactError, match=r"is more than dossiers\.resolved_on_time"):
+    with pytest.raises(FactError, match="field_above_all_fields"):
         facts_from_document(
             {"units": [{"id": "q", "name": "Q", "kind": "district"}], "reports": [report]}
         )
@@ -276,5 +276,5 @@ def test_scores_are_exact_decimals_and_unknown_codes_are_refused(tmp_path) -> No
     )
     [report] = facts.reports.values()
     assert report.scores["PAR-9.9"] == Fraction(1, 10)  # 0.1 read as its decimal, not a float
-    with pytest.raises(FactError, match=r"unknown criterion code 'PAR-9\.9'"):
+    with pytest.raises(FactError, match="unknown_score_code"):
         check_task_references(facts, load_catalogue())

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from cchc import __version__, app
 from cchc.cli import main
+from cchc.reports.wording import language
 from cchc.engine import saved
 from cchc.engine.evaluation import Evaluation
 from cchc.reports import json_report
@@ -297,10 +298,14 @@ def report(path: Path, out: Path) -> Any:
     return CliRunner().invoke(main, arguments)
 
 
+# The heading `cchc report` prints (in its default language, Vietnamese) above the problems.
+HEADING = language("vi")(f"error.{app.SAVED_INVALID}")
+
+
 def assert_refused(result: Any, path: Path, out: Path, where: str | None) -> None:
     assert result.exit_code == 2, result.output
     lines = result.stderr.splitlines()
-    assert lines[0] == f"cchc: {app.SAVED_INVALID}"
+    assert lines[0] == f"cchc: {HEADING}"
     assert all(line.startswith(f"  {path}: ") for line in lines[1:]), lines
     if where is not None:
         assert any(line.startswith(f"  {path}: {where}: ") for line in lines[1:]), lines
@@ -419,7 +424,8 @@ def test_a_hostile_value_anywhere_is_bad_input(
         result = CliRunner().invoke(main, arguments)
         assert result.exit_code in (0, 1, 2), (places[index], result.output)
         if result.exit_code == 2:
-            assert result.stderr.startswith(f"cchc: {app.SAVED_INVALID}\n  {path}: ")
+            heading = language("en")(f"error.{app.SAVED_INVALID}")
+            assert result.stderr.startswith(f"cchc: {heading}\n  {path}: ")
 
 
 def test_a_file_name_utf8_cannot_hold_reads_back(

@@ -6,6 +6,7 @@ from collections import Counter
 from itertools import chain
 
 import pytest
+from factsets import english
 
 from cchc.facts.load import FactError, facts_from_document
 from cchc.facts.vocabulary import DOSSIER_FIELDS, INDICATORS, QUANTITIES
@@ -115,7 +116,9 @@ def test_a_part_above_its_whole_across_groups_is_refused(
     if refused:
         with pytest.raises(FactError) as error:
             facts_from_document(document)
-        assert "reports[0].indicators.dossiers_fully_online" in str(error.value)
+        assert "reports[0].indicators.dossiers_fully_online" in "".join(
+            english(error.value.problems)
+        )
     else:
         facts_from_document(document)
 

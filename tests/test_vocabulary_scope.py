@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from factsets import english
 from pydantic import BaseModel
 
 from cchc.cli import main
@@ -38,7 +39,7 @@ INPUT_ERROR = 2
 
 
 def cli(*args: str):
-    return CliRunner().invoke(main, list(args))
+    return CliRunner(env={"CCHC_LANG": "en"}).invoke(main, list(args))  # messages read in English
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -167,7 +168,7 @@ def test_a_dossier_count_per_field_outside_the_vocabulary_is_located() -> None:
     }
     with pytest.raises(FactError) as error:
         facts_from_document(document, "f.yaml", narrow)
-    [problem] = error.value.problems
+    [problem] = english(error.value.problems)
     assert problem.startswith("f.yaml: reports[0].dossiers_by_field.dat-dai.received_postal: ")
     assert "test-plan" in problem
     facts_from_document(document, "f.yaml")  # every plan's words: fine

@@ -82,7 +82,7 @@ class Language:
         self._days: dict[date | str, str] = {}
         self._percents: dict[tuple[Fraction, Fraction | None], str] = {}
 
-    def __call__(self, key: str, **values: Any) -> str:
+    def __call__(self, key: str, /, **values: Any) -> str:
         """The message `key` with its placeholders filled."""
         return self.messages[key].format(**values)
 
