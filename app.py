@@ -10,7 +10,7 @@ import gc
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from cchc.facts.files import (
     MAX_TOTAL_BYTES,
     MIB,
     NotReadable,
+    not_read,
     read_regular_bytes,
     total_size,
 )
@@ -103,7 +104,11 @@ def load_facts(
             tables = tables_of(load_fact_files(files, references.problems, vocabulary))
     except FactError as error:
         raise InputError(FACTS_INVALID, error.problems) from error
-    return tables
+    unread = [
+        Notice.of(str(path), "not_read_folder" if path.is_dir() else "not_read_file")
+        for path in not_read(paths, exclude)
+    ]
+    return replace(tables, warnings=(*tables.warnings, *unread)) if unread else tables
 
 
 def _within_full_check(files: Sequence[Path]) -> None:
@@ -188,6 +193,7 @@ class CheckRequest:
     as_of: date | None = None  # None: today
     engine: EngineName = "auto"
     report_paths: Sequence[Path] = ()  # never read as facts, even inside a facts folder
+    before_sending: bool = False  # a shortfall in an open period is at risk, not pending
 
 
 def check(request: CheckRequest) -> Evaluation:
@@ -208,7 +214,14 @@ def check(request: CheckRequest) -> Evaluation:
         choice = choose_plans(rules, request.plan_ids, facts)
         require_plan_words(request.fact_paths, rules, exclude, facts, choice.plans)
     as_of = request.as_of or date.today()
-    return evaluate(choice.plans, facts, as_of, request.engine, choice.warnings)
+    return evaluate(
+        choice.plans,
+        facts,
+        as_of,
+        request.engine,
+        choice.warnings,
+        before_sending=request.before_sending,
+    )
 
 
 def find_rule(rules: Catalogue, rule_id: str) -> tuple[Plan, Rule]:

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple, NoReturn
 
 import click
 
-from cchc import __version__, app
+from cchc import __version__, app, needs_app
 from cchc.app import CheckRequest, InputError
 from cchc.engine.evaluation import Evaluation
 from cchc.engine.examples import run_examples
@@ -43,7 +43,7 @@ from cchc.reports.wording.problems import word_problems
 
 INPUT_ERROR = 2
 INTERNAL_ERROR = 3
-STATUS_CHOICES = ["pass", "fail", "pending", "missing", "not_applicable"]
+STATUS_CHOICES = ["pass", "fail", "at_risk", "pending", "missing", "not_applicable"]
 LANGUAGES = ["vi", "en"]
 
 
@@ -307,12 +307,20 @@ def _check_destinations(destinations: list[Destination]) -> None:
     show_default=True,
     help="durable-rules where it runs, else the Python evaluator.",
 )
+@click.option(
+    "--before-sending",
+    is_flag=True,
+    help="Self-check before sending a report: a target not met in a period still open is "
+    "'at risk' (it would fail if the period ended today) and a firm one exits 1, instead of "
+    "'not yet due'.",
+)
 @_report_options
 def check(
     facts: tuple[str, ...],
     plan_ids: tuple[str, ...],
     as_of: datetime | None,
     engine: str,
+    before_sending: bool,
     output_format: str,
     outputs: tuple[str, ...],
     lang: str,
@@ -321,7 +329,7 @@ def check(
     everything: bool,
     strict: bool,
 ) -> None:
-    """Check FACTS (files or folders of .yaml/.json/.csv) against a plan's rules.
+    """Check FACTS (files or folders of .yaml/.json/.ndjson/.csv/.xlsx) against a plan's rules.
 
     Exit status: 0 when no firm target fails, 1 when one does, 2 on bad input, 3 on an
     internal error.
@@ -334,6 +342,7 @@ def check(
         as_of=as_of.date() if as_of is not None else None,
         engine=engine,  # type: ignore[arg-type]
         report_paths=[d.path for d in destinations if d.path is not None],
+        before_sending=before_sending,
     )
     options = RenderOptions(lang, group_by, only_statuses, everything, strict)  # type: ignore[arg-type]
     with _progress(len(destinations) + 1) as step:
@@ -371,6 +380,17 @@ def facts() -> None:
     """Work with fact files."""
 
 
+_lang_option = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="vi",
+    envvar="CCHC_LANG",
+    callback=_speak,
+    is_eager=True,
+    help="The language of the output and of the messages (CCHC_LANG sets it too).",
+)
+
+
 @facts.command("validate")
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
@@ -402,6 +422,62 @@ def facts_validate(paths: tuple[str, ...], plan_ids: tuple[str, ...], lang: str)
         _say(printable(warning, keep_newlines=False), err=True)
     units, reports = fact_set.units.height, fact_set.reports.height
     _say(words("cli.valid", units=units, reports=reports, files=len(fact_set.files)))
+
+
+@facts.command("needs")
+@click.option("--plan", "plan_id", required=True, metavar="ID", help="The plan whose rules ask.")
+@click.option("--kind", default=None, help="The kind of unit (commune, district, department…).")
+@click.option(
+    "--unit-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A fact file holding the unit (with --unit): its kind and agency decide.",
+)
+@click.option("--unit", "unit_id", default=None, metavar="ID", help="The unit, in --unit-file.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
+@_lang_option
+def facts_needs(
+    plan_id: str,
+    kind: str | None,
+    unit_file: Path | None,
+    unit_id: str | None,
+    output_format: str,
+    lang: str,
+) -> None:
+    """What a unit must report under a plan: every count, indicator, duty, event, task, score
+    and field code, with the rules that read it."""
+    text = needs_app.needs_text(plan_id, kind, unit_file, unit_id, output_format, lang)  # type: ignore[arg-type]
+    _say(text, nl=False)
+
+
+@facts.command("template")
+@click.option("--plan", "plan_id", required=True, metavar="ID")
+@click.option(
+    "--period", "periods", multiple=True, required=True, metavar="P", help="e.g. 2024-Q1."
+)
+@click.option("--kind", default=None, help="One unit of this kind; the officer types its id.")
+@click.option(
+    "--units",
+    "units_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A fact file of units: a row for each, pre-filled.",
+)
+@click.option("--output", type=click.Path(path_type=Path), required=True, metavar="F.xlsx")
+@_lang_option
+def facts_template(
+    plan_id: str,
+    periods: tuple[str, ...],
+    kind: str | None,
+    units_file: Path | None,
+    output: Path,
+    lang: str,
+) -> None:
+    """An Excel workbook to fill: only the figures the units need, with the clause behind each;
+    `cchc check` reads it back as it is."""
+    workbook = needs_app.template_bytes(plan_id, periods, kind, units_file, lang)
+    _deliver(workbook, output)
+    _say(_words()("cli.wrote", path=output, format="xlsx"), err=True)
 
 
 @facts.command("tables")

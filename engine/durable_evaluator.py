@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from cchc.engine.decision import Status, UnmatchedRecord, status_clauses
@@ -65,7 +65,13 @@ class DurableEvaluator:
         if _durable is None:
             raise RuntimeError(f"durable-rules cannot be imported here: {IMPORT_ERROR}")
 
-    def evaluate(self, checks: dict[str, Condition], records: list[dict[str, Any]]) -> list[Status]:
+    def evaluate(
+        self,
+        checks: dict[str, Condition],
+        records: list[dict[str, Any]],
+        at_risk: Collection[str] = (),
+    ) -> list[Status]:
+        """Each record's status; a check in `at_risk` has shortfalls in open periods at risk."""
         results: dict[str, Status] = {}
         errors: list[BaseException] = []
 
@@ -83,7 +89,7 @@ class DurableEvaluator:
 
         definition: dict[str, Any] = {}
         for check, condition in checks.items():
-            for index, (status, clause) in enumerate(status_clauses(condition)):
+            for index, (status, clause) in enumerate(status_clauses(condition, check in at_risk)):
                 guarded = {"all": [{"test": ["check", "eq", check]}, clause]}
                 definition[f"{check}-{index}-{status}"] = {
                     "all": [{"m": to_durable(guarded)}],

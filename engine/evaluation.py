@@ -14,6 +14,7 @@ from typing import Literal
 import polars as pl
 
 from cchc.engine import durable_evaluator
+from cchc.engine.decision import AT_RISK_KINDS
 from cchc.engine.findings import Finding, RuleFindings
 from cchc.engine.python_evaluator import PythonEvaluator
 from cchc.facts.model import FactSet
@@ -36,7 +37,7 @@ UNIT_COLUMNS = {
     "parent": pl.Utf8,
 }
 EngineName = Literal["auto", "durable", "python"]
-STATUSES: tuple[str, ...] = ("pass", "fail", "pending", "missing", "not_applicable")
+STATUSES: tuple[str, ...] = ("pass", "fail", "at_risk", "pending", "missing", "not_applicable")
 
 
 @dataclass
@@ -51,6 +52,8 @@ class Evaluation:
     warnings: list[Notice] = field(default_factory=list)
     # The registry's units: id, name, kind, agency, parent (for names and roll-ups).
     units: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=UNIT_COLUMNS))
+    # An officer's self-check before sending: shortfalls in open periods are `at_risk`.
+    before_sending: bool = False
 
     @cached_property
     def unit_names(self) -> dict[str, str]:
@@ -85,13 +88,17 @@ class Evaluation:
         """The counts every output format states: over all findings, whatever is listed."""
         counts = self.counts()
         failed: Counter[str] = Counter()
+        at_risk: Counter[str] = Counter()
         for part in self.parts:
             failed[part.rule.strength] += part.statuses().get("fail", 0)
+            at_risk[part.rule.strength] += part.statuses().get("at_risk", 0)
         return {
             "findings": sum(counts.values()),
             **{status: counts.get(status, 0) for status in STATUSES},
             "firm_failures": failed["firm"],
             "aspirational_failures": failed["aspirational"],
+            "firm_at_risk": at_risk["firm"],
+            "aspirational_at_risk": at_risk["aspirational"],
             "warnings": len(self.warnings),
         }
 
@@ -110,11 +117,12 @@ class Evaluation:
         ]
 
     def exit_code(self, strict: bool = False) -> int:
-        """1 when a firm target fails; with strict, aspirational failures and missing data too."""
+        """1 when a firm target fails or, before sending, is at risk; with strict, aspirational
+        failures and risks and missing data too."""
         summary = self.summary()
-        if summary["firm_failures"]:
+        if summary["firm_failures"] or summary["firm_at_risk"]:
             return 1
-        if strict and (summary["fail"] or summary["missing"]):
+        if strict and (summary["fail"] or summary["at_risk"] or summary["missing"]):
             return 1
         return 0
 
@@ -137,6 +145,7 @@ def evaluate(
     engine: EngineName = "auto",
     warnings: Iterable[Notice] = (),
     warn: bool = True,
+    before_sending: bool = False,
 ) -> Evaluation:
     """Every selected rule over the facts known on `as_of`. `warnings` are the caller's own (how
     the plans were chosen); the facts' warnings are added here, and the list is sorted, each
@@ -153,7 +162,7 @@ def evaluate(
     observed = [(rule, frame) for (_, rule), frame in zip(selected, frames, strict=True)]
     observed = [(rule, frame) for rule, frame in observed if frame.height]
     evaluator = make_evaluator(engine)
-    decided = decide(evaluator, observed)
+    decided = decide(evaluator, observed, before_sending)
     parts = [RuleFindings(rule, with_gaps(rule, frame)) for rule, frame in decided]
     seen = {rule.id for rule, _ in observed}
     return Evaluation(
@@ -164,12 +173,14 @@ def evaluate(
         [rule.id for _, rule in selected if rule.id not in seen],
         all_warnings,
         facts.units.select(*UNIT_COLUMNS),
+        before_sending,
     )
 
 
 def decide(
     evaluator: durable_evaluator.DurableEvaluator | PythonEvaluator,
     observed: list[tuple[Rule, pl.DataFrame]],
+    before_sending: bool = False,
 ) -> list[tuple[Rule, pl.DataFrame]]:
     """Each observation's status, as a `status` column. Rules with the same condition share one
     check, and the evaluator decides each distinct pattern (check, state, closed, the values the
@@ -181,7 +192,7 @@ def decide(
     keyed: list[tuple[Rule, pl.DataFrame, list[str]]] = []
     for rule, frame in observed:
         condition = compile_condition(rule)
-        key = json.dumps(condition, sort_keys=True)
+        key = _check_key(rule, condition, before_sending)
         check = conditions.setdefault(key, (f"c{len(conditions)}", condition))[0]
         fields = ["state", "closed", *sorted(fields_of(condition))]
         frame = frame.with_columns(
@@ -197,10 +208,12 @@ def decide(
                 records.append(record)
             indices.append(patterns[pattern])
         keyed.append((rule, frame, fields))
-    statuses = evaluator.evaluate(dict(conditions.values()), records) if records else []
+    checks = dict(conditions.values())
+    at_risk = {check for key, (check, _) in conditions.items() if key.startswith(AT_RISK)}
+    statuses = evaluator.evaluate(checks, records, at_risk) if records else []
     decided = []
     for rule, frame, fields in keyed:
-        check = conditions[json.dumps(compile_condition(rule), sort_keys=True)][0]
+        check = conditions[_check_key(rule, compile_condition(rule), before_sending)][0]
         table = frame.select(fields).unique(maintain_order=True)
         table = table.with_columns(
             pl.Series(
@@ -216,6 +229,16 @@ def decide(
             )
         )
     return decided
+
+
+AT_RISK = "at risk: "
+
+
+def _check_key(rule: Rule, condition: Condition, before_sending: bool) -> str:
+    """Rules share a check when they have the same condition and the same reading of an open
+    period's shortfall (at risk before sending, for the measures whose figures stand)."""
+    risky = before_sending and rule.measure.kind in AT_RISK_KINDS
+    return (AT_RISK if risky else "") + json.dumps(condition, sort_keys=True)
 
 
 def available_engines() -> list[str]:

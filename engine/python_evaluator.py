@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from cchc.engine.decision import Status, UnmatchedRecord, status_clauses
@@ -36,8 +36,17 @@ def holds(condition: Condition, record: dict[str, Any]) -> bool:
 class PythonEvaluator:
     name = "python"
 
-    def evaluate(self, checks: dict[str, Condition], records: list[dict[str, Any]]) -> list[Status]:
-        clauses = {check: status_clauses(condition) for check, condition in checks.items()}
+    def evaluate(
+        self,
+        checks: dict[str, Condition],
+        records: list[dict[str, Any]],
+        at_risk: Collection[str] = (),
+    ) -> list[Status]:
+        """Each record's status; a check in `at_risk` has shortfalls in open periods at risk."""
+        clauses = {
+            check: status_clauses(condition, check in at_risk)
+            for check, condition in checks.items()
+        }
         statuses: list[Status] = []
         for record in records:
             matched = [

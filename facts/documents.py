@@ -199,13 +199,21 @@ def _check_depth(document: Any) -> None:
         stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
 
-def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+def csv_delimiter(text: str) -> str:
+    """`;` when the header line is separated by semicolons (Excel's "CSV" where the decimal
+    separator is a comma, as in a Vietnamese locale), else `,`. A header of cchc's column names
+    holds no comma or semicolon of its own, so the count decides."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def csv_rows(text: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) per record, the line being where the record starts in the file.
     Only CR/LF end a record: a U+2028 or \\x1c inside a cell stays in that cell."""
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise DocumentError("nul_character", line)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
     while True:
         try:

@@ -14,7 +14,12 @@ from pathlib import Path
 
 from cchc.facts.problems import FactError, Place, Problem
 
-FACT_SUFFIXES = (".yaml", ".yml", ".json", ".ndjson", ".jsonl", ".csv")
+FACT_SUFFIXES = (".yaml", ".yml", ".json", ".ndjson", ".jsonl", ".csv", ".xlsx")
+# Spreadsheets cchc cannot read as they are: refused by name with the format to save them in,
+# never skipped (an officer's figures would silently go unchecked).
+UNREADABLE_WORKBOOKS = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers", ".tsv")
+# A folder's documentation, never facts: the only files a facts folder may hold unread unnoticed.
+DOCUMENTATION = ("readme",)
 MIB = 1024 * 1024
 # Loading keeps about 65 bytes of memory per byte of CSV or YAML until loading is made lean; these
 # bounds keep a run within a few GiB. README, "Limits".
@@ -59,6 +64,9 @@ def _folder_files(folder: Path, problems: list[Problem]) -> list[Path]:
     inside = folder.resolve()
     files = []
     for entry in sorted(folder.iterdir()):
+        if entry.suffix.lower() in UNREADABLE_WORKBOOKS:
+            problems.append(unreadable_workbook(entry))
+            continue
         if entry.suffix.lower() not in FACT_SUFFIXES:
             continue
         if entry.is_symlink() and not entry.resolve().is_relative_to(inside):
@@ -66,6 +74,28 @@ def _folder_files(folder: Path, problems: list[Problem]) -> list[Path]:
             continue
         files.append(entry)
     return files
+
+
+def unreadable_workbook(path: Path) -> Problem:
+    return Problem.of(Place(str(path)), "unsupported_workbook", suffix=path.suffix.lower())
+
+
+def not_read(paths: Sequence[str | Path], exclude: Sequence[Path] = ()) -> list[Path]:
+    """What the folders among `paths` hold that is not read as facts: other files and folders
+    (a folder's README excepted), so that each is named in a warning, never skipped silently."""
+    skipped = {Path(path).resolve() for path in exclude if str(path)}
+    left = []
+    for name in paths:
+        folder = Path(name)
+        if not str(name) or not folder.is_dir():
+            continue
+        for entry in sorted(folder.iterdir()):
+            suffix = entry.suffix.lower()
+            if entry.stem.lower() in DOCUMENTATION or entry.resolve() in skipped:
+                continue
+            if entry.is_dir() or suffix not in (*FACT_SUFFIXES, *UNREADABLE_WORKBOOKS):
+                left.append(entry)
+    return left
 
 
 def total_size(files: Sequence[Path]) -> int:

@@ -10,18 +10,22 @@ Names are read with every plan's vocabulary. Given a `vocabulary` scoped to the 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cchc.facts.documents import DocumentError, csv_rows, parse_json, parse_yaml
+from cchc.facts.bieu06 import bieu06_report, is_bieu06
+from cchc.facts.documents import DocumentError, csv_delimiter, csv_rows, parse_json, parse_yaml
 from cchc.facts.files import (
     FACT_SUFFIXES,
+    UNREADABLE_WORKBOOKS,
     FileProblem,
     read_fact_text,
     total_size_problems,
+    unreadable_workbook,
 )
 from cchc.facts.files import expand_fact_paths as _expand
 from cchc.facts.model import FactSet, Report, ReportProblem, Unit, report_problems
@@ -32,6 +36,7 @@ from cchc.facts.tables import FactTables
 from cchc.facts.validation import validate_fragment
 from cchc.facts.values import clean_text, did_you_mean, excerpt
 from cchc.facts.vocabulary import Vocabulary, plans_of
+from cchc.facts.workbooks import workbook_rows
 
 SCHEMA = "cchc-facts/1"
 FINDINGS_SCHEMA_PREFIX = "cchc-findings/"
@@ -165,6 +170,10 @@ def _registry_problems(facts: FactSet) -> list[Problem]:
 
 def _read_file(path: Path, warnings: list[Notice]) -> list[Fragment]:
     suffix = path.suffix.lower()
+    if suffix in UNREADABLE_WORKBOOKS:
+        raise FactError([unreadable_workbook(path)])
+    if suffix == ".xlsx":
+        return list(_workbook_fragments(path))
     if suffix not in FACT_SUFFIXES:
         raise FactError(
             [
@@ -264,6 +273,20 @@ def _ndjson_fragments(file: str, text: str, warnings: list[Notice]) -> Iterator[
         raise FactError(problems)
 
 
+def _workbook_fragments(path: Path) -> Iterator[Fragment]:
+    """A Biểu 06 export: one unit's dossier counts for a period. Any other workbook: sheets
+    shaped like the CSV tables (cchc's template, or plain sheets), each row as a CSV row."""
+    file = str(path)
+    if is_bieu06(path):
+        report = bieu06_report(path)
+        yield Fragment("report", report, Origin(file, "Biểu 06"))
+        return
+    for row in workbook_rows(path):
+        cells = tuple((name, cell.ref) for name, cell in row.cells.items())
+        origin = Origin(file, line=row.row, sheet=row.sheet, cells=cells)
+        yield _csv_row_fragment(row.table, dict(row.values()), origin)
+
+
 def csv_table_name(path: Path) -> str | None:
     """`units.csv`, `hanoi-2019-dossiers.csv` and `q1_events.csv` name their table last."""
     stem = path.stem.lower()
@@ -278,7 +301,8 @@ def _csv_fragments(path: Path, text: str) -> Iterator[Fragment]:
     if table is None:
         tables = ", ".join(CSV_TABLES)
         raise FactError([Problem.of(Place(file), "unknown_csv_table", tables=tables)])
-    rows = csv_rows(text)
+    delimiter = csv_delimiter(text)
+    rows = csv_rows(text, delimiter)
     try:
         first = next(rows, None)
         header = [unicodedata.normalize("NFC", h.strip()) for h in (first[1] if first else [])]
@@ -288,10 +312,24 @@ def _csv_fragments(path: Path, text: str) -> Iterator[Fragment]:
                 raise FactError([Problem.of(Place(file, line=line), "more_cells_than_header")])
             pairs = zip(header, cells, strict=False)  # a short row leaves its last cells blank
             values = {name: value.strip() for name, value in pairs if value.strip()}
+            if delimiter == ";" and table in COUNT_TABLES:
+                values = {name: _vietnamese_count(value) for name, value in values.items()}
             if values:
                 yield _csv_row_fragment(table, values, Origin(file, line=line))
     except DocumentError as error:
         raise FactError([error.at(file)]) from None
+
+
+# Tables whose cells (but the keys) are counts.
+COUNT_TABLES = ("dossiers", "indicators", "fields")
+_DOT_THOUSANDS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+
+
+def _vietnamese_count(text: str) -> str:
+    """In a semicolon-separated CSV (Excel in a Vietnamese locale, where 1.450 is one thousand
+    four hundred and fifty), a count's dots are thousands separators. Elsewhere `1.450` stays
+    refused as ambiguous (facts/values.py)."""
+    return text.replace(".", "") if _DOT_THOUSANDS.fullmatch(text) else text
 
 
 def _check_header(file: str, table: str, header: list[str], line: int = 1) -> None:

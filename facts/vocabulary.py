@@ -5,7 +5,9 @@ named after the plan's id (`hanoi-papi-2018.yaml` for the plan `hanoi-papi-2018`
 may also list, under `reuses`, words of another plan it reads with the same meaning.
 Counts are whole numbers. A name a fact file uses that is not listed is an error, so a typo never
 silently becomes "no data". A part of a whole names its whole (`at_most`), a total its parts
-(`total_of`); the loader checks both for every report.
+(`total_of`); the loader checks both for every report. Every word has two meanings: `meaning` in
+English and `meaning_vi`, the Vietnamese a report form would head its column with; a file with a
+word lacking either is refused on import.
 
 The module-wide tables (DOSSIER_FIELDS, INDICATORS, DUTIES, EVENT_KINDS) hold every plan's words:
 a fact set is read with them before any plan is chosen. `vocabulary_for(plan_ids)` is the part a
@@ -16,7 +18,7 @@ another plan is an input error there, not a figure silently ignored.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -34,6 +36,7 @@ class Quantity:
     name: str
     meaning: str
     unit: str
+    meaning_vi: str = field(kw_only=True)  # required: the Vietnamese meaning, a column header
     group: str = "indicators"  # "dossiers" or "indicators"
     # Each bound is a sum of qualified names ("dossiers.received_total") this one never exceeds.
     at_most: tuple[tuple[str, ...], ...] = ()
@@ -48,6 +51,7 @@ class Quantity:
 class Duty:
     name: str
     meaning: str
+    meaning_vi: str = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class EventKind:
     name: str
     meaning: str
     needs_subject: bool = False  # the event names another unit (the one inspected)
+    meaning_vi: str = field(kw_only=True)
 
 
 VOCABULARY_DIR = Path(__file__).parent / "vocabularies"
@@ -76,15 +81,37 @@ def _bound(expression: str, group: str) -> tuple[str, ...]:
     return tuple(name if "." in name else f"{group}.{name}" for name in names)
 
 
-def _quantity(name: str, spec: dict, group: str) -> Quantity:
+def _text(path: Path, group: str, name: str, spec: Mapping, key: str) -> str:
+    """A word's `meaning` or `meaning_vi`: required, a non-empty string."""
+    value = spec.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{path}: {group} word {name!r} has no {key}")
+    return value
+
+
+def _quantity(name: str, spec: dict, group: str, path: Path) -> Quantity:
     return Quantity(
         name,
-        spec["meaning"],
+        _text(path, group, name, spec, "meaning"),
         spec["unit"],
         group,
         tuple(_bound(expression, group) for expression in spec.get("at_most", ())),
         tuple(spec.get("total_of", ())),
+        meaning_vi=_text(path, group, name, spec, "meaning_vi"),
     )
+
+
+def _entry(group: str, name: str, spec: object, path: Path) -> Quantity | Duty | EventKind:
+    """The word `name` of `group` as its file's `spec` describes it; a malformed one is refused."""
+    if not isinstance(spec, dict):
+        raise ValueError(f"{path}: {group} word {name!r} is not a mapping of its fields")
+    if group in GROUPS:
+        return _quantity(name, spec, group, path)
+    meaning = _text(path, group, name, spec, "meaning")
+    meaning_vi = _text(path, group, name, spec, "meaning_vi")
+    if group == "duties":
+        return Duty(name, meaning, meaning_vi=meaning_vi)
+    return EventKind(name, meaning, spec.get("needs_subject", False), meaning_vi=meaning_vi)
 
 
 def _add(group: str, name: str, path: Path, entry: object) -> None:
@@ -99,19 +126,15 @@ def _load(path: Path) -> None:
     unknown = sorted(set(document) - {*WORD_GROUPS, "reuses"})
     if unknown:
         raise ValueError(f"{path}: unknown section(s) {', '.join(map(repr, unknown))}")
+    # Every word is built, and so checked, before any is registered: a malformed file adds nothing.
+    entries = [
+        (group, name, _entry(group, name, spec, path))
+        for group in WORD_GROUPS
+        for name, spec in (document.get(group) or {}).items()
+    ]
     _OWN.setdefault(path.stem, {})
-    for group in GROUPS:
-        for name, spec in (document.get(group) or {}).items():
-            _add(group, name, path, _quantity(name, spec, group))
-    for name, spec in (document.get("duties") or {}).items():
-        _add("duties", name, path, Duty(name, spec["meaning"]))
-    for name, spec in (document.get("events") or {}).items():
-        _add(
-            "events",
-            name,
-            path,
-            EventKind(name, spec["meaning"], spec.get("needs_subject", False)),
-        )
+    for group, name, entry in entries:
+        _add(group, name, path, entry)
     reuses = document.get("reuses") or {}
     if reuses and path.stem == CORE:
         raise ValueError(f"{path}: the core vocabulary reuses nothing: every plan reads it")

@@ -49,6 +49,8 @@ def level(status: str, strength: str) -> str:
     """The annotation a listed finding makes."""
     if status == "fail":
         return "error" if strength == "firm" else "warning"
+    if status == "at_risk":
+        return "warning"
     return "notice"
 
 

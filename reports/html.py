@@ -98,12 +98,21 @@ WORDS: frozenset[str] = frozenset(
 # How the page shows a count: a kind of finding, as chips, chart segments and cell colours use
 # it. Failures are split by strength so that firm and phấn đấu targets never look alike. The
 # order is attention first; a cell takes the colour of the first kind it has ("the worst").
-Kind = Literal["fail-firm", "fail-aim", "missing", "pending", "pass", "not_applicable"]
-KINDS: tuple[Kind, ...] = ("fail-firm", "fail-aim", "missing", "pending", "pass", "not_applicable")
+Kind = Literal["fail-firm", "fail-aim", "at_risk", "missing", "pending", "pass", "not_applicable"]
+KINDS: tuple[Kind, ...] = (
+    "fail-firm",
+    "fail-aim",
+    "at_risk",
+    "missing",
+    "pending",
+    "pass",
+    "not_applicable",
+)
 CHART_ORDER: tuple[Kind, ...] = (
     "pass",
     "fail-firm",
     "fail-aim",
+    "at_risk",
     "pending",
     "missing",
     "not_applicable",
@@ -223,6 +232,7 @@ def _by_kind(counts: Counts) -> dict[Kind, int]:
     return {
         "fail-firm": counts.firm_failures,
         "fail-aim": counts.aspirational_failures,
+        "at_risk": counts["at_risk"],
         "missing": counts["missing"],
         "pending": counts["pending"],
         "pass": counts["pass"],
@@ -248,7 +258,10 @@ class Page:
                 status=view.status_word("fail"),
                 strength=view.strength_word("aspirational"),
             ),
-            **{s: view.status_word(s) for s in ("missing", "pending", "pass", "not_applicable")},
+            **{
+                s: view.status_word(s)
+                for s in ("at_risk", "missing", "pending", "pass", "not_applicable")
+            },
         }
         statuses = view.options.statuses
         # What is listed, from the view's counts: the findings themselves are listed (and
@@ -435,7 +448,7 @@ def render(evaluation: Evaluation, options: RenderOptions) -> Iterator[bytes]:
         "view": view,
         "say": page.say,
         "evaluation": evaluation,
-        "statuses": STATUSES,
+        "statuses": view.shown_statuses,
         "kinds": KINDS,
         "script": script,
         "script_hash": script_hash,

@@ -49,6 +49,8 @@ def outcome(status: str, strength: str, strict: bool) -> tuple[Outcome, str | No
         return "passed", None
     if status == "fail" and (strength == "firm" or strict):
         return "failure", strength
+    if status == "at_risk" and (strength == "firm" or strict):
+        return "failure", "at_risk"
     if status == "missing" and strict:
         return "failure", "missing"
     return "skipped", None

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import chain
 
-from cchc.engine.evaluation import STATUSES, Evaluation
+from cchc.engine.evaluation import Evaluation
 from cchc.reports.terminal import printable
 from cchc.reports.view import ATTENTION, Counts, RenderOptions, ReportView, Row, UnitSummary
 
@@ -72,13 +72,13 @@ def _words(view: ReportView, keys: Iterable[str]) -> list[str]:
 
 # -- the summary ------------------------------------------------------------------------------
 def _count_headers(view: ReportView) -> list[str]:
-    words = [view.status_word(status) for status in STATUSES]
+    words = [view.status_word(status) for status in view.shown_statuses]
     words += [view("report.total"), view("report.firm_failures")]
     return [escaped(word) for word in [*words, view("report.aspirational_failures")]]
 
 
 def _count_cells(view: ReportView, counts: Counts) -> list[str]:
-    numbers = [counts[status] for status in STATUSES]
+    numbers = [counts[status] for status in view.shown_statuses]
     numbers += [counts.total, counts.firm_failures, counts.aspirational_failures]
     return [view.number(number) for number in numbers]
 

@@ -41,6 +41,7 @@ FINGERPRINT = "cchcFinding/v1"
 KINDS = {
     "pass": "pass",
     "fail": "fail",
+    "at_risk": "fail",  # before sending: would fail if the period ended today
     "pending": "open",
     "missing": "open",
     "not_applicable": "notApplicable",

@@ -13,7 +13,7 @@ from functools import lru_cache
 import click
 from tabulate import tabulate
 
-from cchc.engine.evaluation import STATUSES, Evaluation
+from cchc.engine.evaluation import Evaluation
 from cchc.reports.terminal import printable
 from cchc.reports.view import Counts, RenderOptions, ReportView, Row
 
@@ -24,7 +24,13 @@ GUTTER = 2  # two spaces between columns, as tabulate's "simple" format
 GUTTER_TEXT = " " * GUTTER
 # A cell to colour in a row: its column and how.
 Paint = tuple[int, Callable[[str], str]] | None
-COLOURS = {"pass": "green", "fail": "red", "pending": "yellow", "missing": "yellow"}
+COLOURS = {
+    "pass": "green",
+    "fail": "red",
+    "at_risk": "magenta",
+    "pending": "yellow",
+    "missing": "yellow",
+}
 
 
 def terminal_width() -> int:
@@ -98,7 +104,7 @@ class _Layout:
         # their longest word: "Chưa đến hạn" may take three lines, never a broken word.
         texts = {
             "period": self._period_names(),
-            "status": [view.status_word(s) for s in STATUSES],
+            "status": [view.status_word(s) for s in view.shown_statuses],
             "kind": list(self.kind.values()),
         }
         # (A header takes two more: tabulate pads it.)
@@ -227,11 +233,11 @@ def _areas(view: ReportView) -> str:
         [
             *([plan_id] if several else []),
             _wrap(view.area_name(area), area_width) if area else "",
-            *(view.number(counts[s]) for s in STATUSES),
+            *(view.number(counts[s]) for s in view.shown_statuses),
         ]
         for (plan_id, area), counts in view.by_area.items()
     ]
-    words = [view.status_word(s) for s in STATUSES]
+    words = [view.status_word(s) for s in view.shown_statuses]
     headers = [
         *([view("report.plan")] if several else []),
         view("report.area"),

@@ -24,7 +24,12 @@ from cchc.reports.wording.catalogues import Language
 from cchc.reports.wording.notices import word_notice
 from cchc.rules.schema import AREAS
 
-ATTENTION = ("fail", "pending", "missing")  # what human formats list unless told otherwise
+ATTENTION = (
+    "fail",
+    "at_risk",
+    "pending",
+    "missing",
+)  # what human formats list unless told otherwise
 GroupBy = Literal["unit", "rule"]
 
 
@@ -119,6 +124,13 @@ class ReportView:
     def __call__(self, key: str, **values: object) -> str:
         """A layout word from the catalogue (`report.*`, a format's own keys)."""
         return self.lang(key, **values)
+
+    @cached_property
+    def shown_statuses(self) -> tuple[str, ...]:
+        """The statuses a table of counts has a column for: `at_risk` only in a self-check
+        before sending (or a result that has some), where it is the point."""
+        shown = self.evaluation.before_sending or self.evaluation.counts().get("at_risk", 0)
+        return tuple(s for s in STATUSES if s != "at_risk" or shown)
 
     def status_word(self, status: str) -> str:
         return self.lang(f"status.{status}")

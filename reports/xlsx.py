@@ -59,6 +59,7 @@ _RESERVED_TITLES = ("history",)
 # Excel's own "light red fill, dark red text" and its amber and green: (fill, text).
 STATUS_COLOURS = {
     "fail": ("FFC7CE", "9C0006"),
+    "at_risk": ("FFC7CE", "9C0006"),
     "pending": ("FFEB9C", "9C5700"),
     "missing": ("FFEB9C", "9C5700"),
     "pass": ("C6EFCE", "006100"),
@@ -182,16 +183,16 @@ def _fitted(base: str, suffix: str) -> str:
 # -- the summary ------------------------------------------------------------------------------
 def _count_headers(view: ReportView) -> list[str]:
     return [
-        *(view.status_word(status) for status in STATUSES),
+        *(view.status_word(status) for status in view.shown_statuses),
         view("report.total"),
         view("report.firm_failures"),
         view("report.aspirational_failures"),
     ]
 
 
-def _count_cells(counts: Counts) -> list[int]:
+def _count_cells(view: ReportView, counts: Counts) -> list[int]:
     return [
-        *(counts[status] for status in STATUSES),
+        *(counts[status] for status in view.shown_statuses),
         counts.total,
         counts.firm_failures,
         counts.aspirational_failures,
@@ -214,9 +215,15 @@ def _summary_rows(view: ReportView, notes: list[str]) -> Iterator[tuple[str, lis
         info = plan.info
         yield (
             "plain",
-            [plan.id, info.number, info.title, info.issued, *_count_cells(view.by_plan[plan.id])],
+            [
+                plan.id,
+                info.number,
+                info.title,
+                info.issued,
+                *_count_cells(view, view.by_plan[plan.id]),
+            ],
         )
-    yield "bold", [view("report.total"), None, None, None, *_count_cells(view.total)]
+    yield "bold", [view("report.total"), None, None, None, *_count_cells(view, view.total)]
     yield "plain", []
     yield from _area_rows(view)
     yield from _warning_rows(view)
@@ -229,7 +236,7 @@ def _area_rows(view: ReportView) -> Iterator[tuple[str, list[Cell]]]:
     yield "bold", [*headers, *_count_headers(view)]
     for (plan_id, area), counts in view.by_area.items():
         name = view.area_name(area) if area else None
-        yield "plain", [plan_id, area or None, name, None, *_count_cells(counts)]
+        yield "plain", [plan_id, area or None, name, None, *_count_cells(view, counts)]
     yield "plain", []
 
 
@@ -251,12 +258,12 @@ def _unit_rows(view: ReportView) -> Iterator[tuple[str, list[Cell]]]:
     yield "bold", [*headers, view("xlsx.parent"), *_count_headers(view)]
     for unit in view.units:
         names = [unit.unit_id, unit.name, unit.kind, unit.parent]
-        yield "plain", [*names, *_count_cells(unit.counts)]
+        yield "plain", [*names, *_count_cells(view, unit.counts)]
 
 
 def _write_summary(workbook: Workbook, view: ReportView, notes: list[str]) -> None:
     sheet = workbook.create_sheet(view("report.summary"))
-    _widths(sheet, [*SUMMARY_WIDTHS, *[COUNT_WIDTH] * (len(STATUSES) + 3)])
+    _widths(sheet, [*SUMMARY_WIDTHS, *[COUNT_WIDTH] * (len(view.shown_statuses) + 3)])
     for style, values in _summary_rows(view, notes):
         sheet.append(_bold(sheet, values) if style == "bold" else _cells(sheet, values))
     sheet.close()  # done with: one temporary file open at a time, however many sheets follow
@@ -302,7 +309,7 @@ def _write_unit(
     sheet.append(_bold(sheet, [unit.name]))
     sheet.append(_cells(sheet, [view("csv.unit_id"), unit.unit_id]))
     sheet.append(_bold(sheet, _count_headers(view)))
-    sheet.append(_count_cells(unit.counts))
+    sheet.append(_count_cells(view, unit.counts))
     sheet.append([])
     sheet.append(_bold(sheet, [view(column.key) for column in UNIT_COLUMNS]))
     for row in rows:

@@ -33,6 +33,7 @@ def example_results(catalogue: Catalogue) -> dict[str, dict[tuple[str, int], Exa
 
 # Each shipped example folder with a date its README's counts table uses (the first).
 EXAMPLE_DATES = {
+    "bieu06": "2019-04-15",
     "hanoi-2019": "2020-01-15",
     "hanoi-papi-2018": "2019-01-20",
     "hanoi-par-sipas-2022": "2023-06-01",

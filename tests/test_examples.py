@@ -22,6 +22,7 @@ EXPECTED = [
     ("thua-thien-hue-2018", "2019-01-20", "thua-thien-hue-cchc-2018"),
     ("hanoi-par-sipas-2022", "2023-06-01", "hanoi-par-sipas-2022"),
     ("hanoi-papi-2018", "2019-01-20", "hanoi-papi-2018"),
+    ("bieu06", "2019-04-15", "hanoi-cchc-2019"),
 ]
 
 

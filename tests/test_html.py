@@ -90,7 +90,7 @@ def rendered(evaluation: Evaluation, options: RenderOptions) -> str:
 def tile_numbers(view: ReportView) -> list[str]:
     """The summary's tiles as the page must show them: total, each status, firm and phấn đấu."""
     total = view.total
-    counts = [total.total, *(total[s] for s in STATUSES)]
+    counts = [total.total, *(total[s] for s in view.shown_statuses)]
     return [view.number(n) for n in [*counts, total.firm_failures, total.aspirational_failures]]
 
 

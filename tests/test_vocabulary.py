@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from itertools import chain
+from pathlib import Path
 
 import pytest
+import yaml
 from factsets import english
 
 from cchc.facts.load import FactError, facts_from_document
-from cchc.facts.vocabulary import DOSSIER_FIELDS, INDICATORS, QUANTITIES
+from cchc.facts.vocabulary import (
+    DOSSIER_FIELDS,
+    INDICATORS,
+    QUANTITIES,
+    TABLES,
+    _load,
+    vocabulary_plans,
+)
 from cchc.rules.catalogue import Catalogue
 from cchc.rules.schema import ShareMeasure
 
@@ -128,3 +138,55 @@ def test_every_bound_names_an_existing_quantity() -> None:
         for bound in quantity.at_most:
             for ref in bound:
                 _quantity(ref)  # raises KeyError when the vocabulary names a missing whole
+
+
+# The Vietnamese letters with a diacritic: ă â đ ê ô ơ ư, and every vowel with a tone mark.
+VIETNAMESE_LETTERS = frozenset(
+    "ăâđêôơưĂÂĐÊÔƠƯ"
+    + "".join(
+        unicodedata.normalize("NFC", vowel + tone)
+        for vowel in "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
+        for tone in "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+    )
+)
+
+
+def test_every_word_has_a_vietnamese_meaning() -> None:
+    """A template's column header and a report's wording read `meaning_vi`: it must be there,
+    be Vietnamese, and not be the English meaning copied over."""
+    wrong = [
+        f"{group}.{name}: {word.meaning_vi!r}"
+        for group, table in TABLES.items()
+        for name, word in table.items()
+        if not word.meaning_vi.strip()
+        or word.meaning_vi.strip() == word.meaning.strip()
+        or not VIETNAMESE_LETTERS.intersection(word.meaning_vi)
+    ]
+    assert wrong == []
+    assert sum(len(table) for table in TABLES.values()) > 100  # every group was read
+
+
+@pytest.mark.parametrize(
+    ("group", "spec"),
+    [
+        ("dossiers", {"meaning": "dossiers received by fax", "unit": "hồ sơ"}),
+        ("indicators", {"meaning": "fax machines", "unit": "máy"}),
+        ("duties", {"meaning": "the unit bought a fax machine"}),
+        ("events", {"meaning": "a fax sent", "needs_subject": False}),
+        ("indicators", {"meaning": "fax machines", "meaning_vi": " ", "unit": "máy"}),
+    ],
+)
+def test_a_vocabulary_file_with_a_word_lacking_meaning_vi_is_refused(
+    tmp_path: Path, group: str, spec: dict
+) -> None:
+    path = tmp_path / "fax-plan-2030.yaml"
+    path.write_text(
+        yaml.safe_dump({group: {"fax_word": spec}}, allow_unicode=True), encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="meaning_vi") as error:
+        _load(path)
+    assert str(path) in str(error.value)
+    assert "'fax_word'" in str(error.value)
+    # Refused whole: nothing of the file reached the module's tables.
+    assert all("fax_word" not in table for table in TABLES.values())
+    assert "fax-plan-2030" not in vocabulary_plans()

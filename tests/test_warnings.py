@@ -303,6 +303,8 @@ EVERY_NOTICE = [
     Notice.of("--plan p", "plan_other_year", plan_year=2019, years="2024"),
     Notice.of("--plan p", "plan_no_period", plan_year=2019),
     Notice.of("r.json", "skipped_report", schema="cchc-findings/2"),
+    Notice.of("facts/notes.docx", "not_read_file"),
+    Notice.of("facts/old", "not_read_folder"),
 ]  # fmt: skip
 
 
@@ -327,3 +329,27 @@ def test_the_notice_codes_worded_are_exactly_those_of_the_catalogue() -> None:
             if key.startswith("notice.")
         }
         assert keys == {notice.code for notice in EVERY_NOTICE}
+
+
+def test_no_file_in_a_facts_folder_is_skipped_silently(tmp_path: Path) -> None:
+    """What a folder holds besides facts is named in a warning (its README excepted); a workbook
+    cchc cannot read is an error naming the format to save it in."""
+    import shutil
+
+    from cchc import app
+
+    folder = tmp_path / "facts"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "bieu06", folder)
+    (folder / "notes.docx").write_bytes(b"PK")
+    (folder / "old").mkdir()
+    tables = app.load_facts([str(folder)], app.catalogue())
+    unread = {(w.place, w.code) for w in tables.warnings}
+    assert unread == {
+        (str(folder / "notes.docx"), "not_read_file"),
+        (str(folder / "old"), "not_read_folder"),
+    }
+    (folder / "q1.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(app.InputError) as refused:
+        app.load_facts([str(folder)], app.catalogue())
+    [problem] = refused.value.problems
+    assert (problem.place.file, problem.code) == (str(folder / "q1.xls"), "unsupported_workbook")
