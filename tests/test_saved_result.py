@@ -18,10 +18,10 @@ from click.testing import CliRunner
 
 from cchc import __version__, app
 from cchc.cli import main
-from cchc.reports.wording import language
 from cchc.engine import saved
 from cchc.engine.evaluation import Evaluation
 from cchc.reports import json_report
+from cchc.reports.wording import language
 from cchc.rules.catalogue import Catalogue
 from cchc.rules.measures.columns import EVIDENCE
 
