@@ -273,6 +273,10 @@ def _ndjson_fragments(file: str, text: str, warnings: list[Notice]) -> Iterator[
         raise FactError(problems)
 
 
+# The cells cchc's template fills in on a row before the officer sees it.
+PREFILLED = frozenset({"period", "field", "kind"})
+
+
 def _workbook_fragments(path: Path) -> Iterator[Fragment]:
     """A Biểu 06 export: one unit's dossier counts for a period. Any other workbook: sheets
     shaped like the CSV tables (cchc's template, or plain sheets), each row as a CSV row."""
@@ -282,9 +286,12 @@ def _workbook_fragments(path: Path) -> Iterator[Fragment]:
         yield Fragment("report", report, Origin(file, "Biểu 06"))
         return
     for row in workbook_rows(path):
-        cells = tuple((name, cell.ref) for name, cell in row.cells.items())
+        values = row.values()
+        if set(values) <= PREFILLED:
+            continue  # a row of the template the officer left empty (its keys were filled in)
+        cells = tuple((name, f"{letter}{row.row}") for name, letter in row.columns.items())
         origin = Origin(file, line=row.row, sheet=row.sheet, cells=cells)
-        yield _csv_row_fragment(row.table, dict(row.values()), origin)
+        yield _csv_row_fragment(row.table, values, origin)
 
 
 def csv_table_name(path: Path) -> str | None:
@@ -359,7 +366,8 @@ def _check_header(file: str, table: str, header: list[str], line: int = 1) -> No
 def _csv_row_fragment(table: str, cells: dict[str, str], origin: Origin) -> Fragment:
     if table == "units":
         return Fragment("unit", cells, origin)
-    key = {"unit": cells.pop("unit", None), "period": cells.pop("period", None)}
+    # A key left out is `missing` at its place, not an empty value.
+    key = {name: cells.pop(name) for name in ("unit", "period") if name in cells}
     if table == "reports":
         return Fragment("report", {**key, **cells}, origin)
     if table in ("dossiers", "indicators"):

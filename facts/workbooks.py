@@ -36,7 +36,7 @@ import unicodedata
 import zipfile
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from itertools import chain, islice
@@ -128,6 +128,8 @@ class SheetRow:
     sheet: str
     row: int
     cells: dict[str, Cell]
+    # Every column of the sheet's header by name, with its letter: where an empty cell is.
+    columns: Mapping[str, str] = field(default_factory=dict)
 
     def values(self) -> dict[str, str]:
         """{column: text}, as the CSV reader gives a row to `_csv_row_fragment`."""
@@ -192,10 +194,11 @@ def _table_rows(
     if not _header_is_sound(book, title, table, header_row, names):
         return
     later = [(number, cells) for number, cells in first if number > header_row]
+    letters = {name: get_column_letter(index + 1) for index, name in names.items()}
     for number, cells in chain(later, rows):
         values = _named_cells(book, title, names, cells)
         if values:
-            yield SheetRow(table, title, number, values)
+            yield SheetRow(table, title, number, values, letters)
 
 
 Header = dict[int, str]  # column index (0-based) -> machine name

@@ -116,7 +116,12 @@ def test_a_shortfall_in_a_filled_template_is_at_risk_before_sending(tmp_path: Pa
     ]
     assert statuses == [["pending", "pending"], ["at_risk", "pending"]]  # Q1; the year: no data
     assert (plain.exit_code, sent.exit_code) == (0, 1)
-    assert json.loads(sent.stdout)["summary"]["firm_at_risk"] == 1
+    document = json.loads(sent.stdout)
+    assert document["summary"]["firm_at_risk"] == 1
+    [risk] = [
+        f for f in document["findings"] if f["status"] == "at_risk" and f["rule"] == published
+    ]
+    assert (risk["evidence"]["numerator"], risk["gap"]["more"]) == (117, 1)  # what it takes
     table = CliRunner().invoke(main, [*arguments[:4], "--before-sending", "--only", "at_risk"])
     assert table.exit_code == 1
     assert "Có nguy cơ không đạt" in table.stdout and "UBND phường Khương Đình" in table.stdout

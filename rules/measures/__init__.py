@@ -52,7 +52,7 @@ REPORTING_EVIDENCE = {
     f"{EVIDENCE}wanted": pl.List(pl.Utf8),
 }
 KINDS = frozenset(MEASURES)
-UNMET = frozenset({"fail", "pending", "missing"})
+UNMET = frozenset({"fail", "at_risk", "pending", "missing"})
 
 
 def observe(rule: Rule, tables: FactTables, as_of: date) -> pl.DataFrame:
