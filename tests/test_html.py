@@ -21,7 +21,7 @@ import yaml
 from click.testing import CliRunner
 
 from cchc.cli import main
-from cchc.engine.evaluation import STATUSES, Evaluation
+from cchc.engine.evaluation import Evaluation
 from cchc.reports import html
 from cchc.reports.view import RenderOptions, ReportView
 
