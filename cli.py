@@ -17,14 +17,25 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NamedTuple, NoReturn, get_args
 
 import click
+import orjson
+import polars as pl
 
-from cchc import __version__, app, needs_app
+from cchc import __version__, app, dossier_app, needs_app
 from cchc.app import CheckRequest, InputError
 from cchc.engine.evaluation import Evaluation
 from cchc.engine.examples import run_examples
+from cchc.engine.reconciliation import Tolerance
+from cchc.facts.dossiers import DeriveOptions
+from cchc.facts.dossiers.options import (
+    EndDate,
+    Refused,
+    RepeatedSupplements,
+    SupplementWait,
+    Withdrawn,
+)
 from cchc.facts.load import CSV_TABLES
 from cchc.facts.problems import Place, Problem
 from cchc.reports import FORMATS, RenderOptions, render
@@ -285,8 +296,81 @@ def _check_destinations(destinations: list[Destination]) -> None:
             _fail([str(error)], "cannot_write")
 
 
+def _dossier_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """How dossier records become counts (facts/dossiers; README, "Dossier records")."""
+    options = [
+        click.option(
+            "--mapping",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=None,
+            help="A column mapping file (YAML) for another vendor's export.",
+        ),
+        click.option(
+            "--end-date",
+            type=click.Choice(get_args(EndDate)),
+            default="processing-ended",
+            show_default=True,
+            help="Which date ends a dossier: NgayKetThucXuLy or NgayTra.",
+        ),
+        click.option(
+            "--withdrawn",
+            type=click.Choice(get_args(Withdrawn)),
+            default="judged",
+            show_default=True,
+            help="Withdrawn dossiers (status 7): judged by their dates, counted on time, or "
+            "left out.",
+        ),
+        click.option(
+            "--refused",
+            type=click.Choice(get_args(Refused)),
+            default="judged",
+            show_default=True,
+            help="Dossiers whose processing stopped (status 8).",
+        ),
+        click.option(
+            "--supplement-wait",
+            type=click.Choice(get_args(SupplementWait)),
+            default="excluded",
+            show_default=True,
+            help="Days waiting for a supplement: excluded from the time taken (the due date "
+            "moves), or counted.",
+        ),
+        click.option(
+            "--repeated-supplements",
+            type=click.Choice(get_args(RepeatedSupplements)),
+            default="late",
+            show_default=True,
+            help="More than one supplement request: late, or judged by dates.",
+        ),
+        click.option(
+            "--bad-rows",
+            type=click.FloatRange(0, 1),
+            default=0.01,
+            show_default=True,
+            help="The share of records with problems that stops the run.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _dossier_request(
+    paths: Sequence[str], periods: Sequence[str], mapping: Path | None, **chosen: Any
+) -> dossier_app.DossierRequest:
+    options = DeriveOptions(
+        end_date=chosen["end_date"],
+        withdrawn=chosen["withdrawn"],
+        refused=chosen["refused"],
+        supplement_wait=chosen["supplement_wait"],
+        repeated_supplements=chosen["repeated_supplements"],
+        bad_row_limit=chosen["bad_rows"],
+    )
+    return dossier_app.DossierRequest([Path(p) for p in paths], periods, options, mapping)
+
+
 @main.command()
-@click.argument("facts", nargs=-1, required=True)
+@click.argument("facts", nargs=-1, required=False)
 @click.option(
     "--plan",
     "plan_ids",
@@ -308,6 +392,31 @@ def _check_destinations(destinations: list[Destination]) -> None:
     help="durable-rules where it runs, else the Python evaluator.",
 )
 @click.option(
+    "--dossiers",
+    "dossier_paths",
+    multiple=True,
+    metavar="FILE",
+    help="Dossier records (CSV, Parquet, JSON) to recompute the dossier counts from: the rules "
+    "are checked on them, and each reported count they contradict is a discrepancy (exit 1).",
+)
+@click.option(
+    "--period",
+    "record_periods",
+    multiple=True,
+    metavar="P",
+    help="With --dossiers: the periods the records cover, to recompute and compare (repeatable; "
+    "default: every period of the reports' years).",
+)
+@click.option(
+    "--tolerance",
+    default="0",
+    show_default=True,
+    metavar="N|P%",
+    help="With --dossiers: how far a reported count may be from the recomputed one (dossiers, "
+    "or a share of the recomputed figure).",
+)
+@_dossier_options
+@click.option(
     "--before-sending",
     is_flag=True,
     help="Self-check before sending a report: a target not met in a period still open is "
@@ -320,6 +429,16 @@ def check(
     plan_ids: tuple[str, ...],
     as_of: datetime | None,
     engine: str,
+    dossier_paths: tuple[str, ...],
+    record_periods: tuple[str, ...],
+    tolerance: str,
+    mapping: Path | None,
+    end_date: str,
+    withdrawn: str,
+    refused: str,
+    supplement_wait: str,
+    repeated_supplements: str,
+    bad_rows: float,
     before_sending: bool,
     output_format: str,
     outputs: tuple[str, ...],
@@ -334,8 +453,40 @@ def check(
     Exit status: 0 when no firm target fails, 1 when one does, 2 on bad input, 3 on an
     internal error.
     """
+    if not facts and not dossier_paths:
+        raise click.UsageError("give FACTS, --dossiers FILE, or both")
     destinations = _destinations(output_format, outputs)
     _check_destinations(destinations)
+    if dossier_paths:
+        chosen = {
+            "end_date": end_date,
+            "withdrawn": withdrawn,
+            "refused": refused,
+            "supplement_wait": supplement_wait,
+            "repeated_supplements": repeated_supplements,
+            "bad_rows": bad_rows,
+        }
+        try:
+            allowed = Tolerance.parse(tolerance)
+        except (ValueError, ZeroDivisionError):
+            raise click.BadParameter(
+                f"{tolerance!r}: write 5 or 0.5%", param_hint="--tolerance"
+            ) from None
+        reconcile_request = dossier_app.ReconcileRequest(
+            _dossier_request(dossier_paths, record_periods, mapping, **chosen),
+            facts,
+            plan_ids,
+            as_of.date() if as_of is not None else None,
+            engine,  # type: ignore[arg-type]
+            allowed,
+            before_sending,
+        )
+        options = RenderOptions(lang, group_by, only_statuses, everything, strict)  # type: ignore[arg-type]
+        with _progress(len(destinations) + 2) as step:
+            evaluation = dossier_app.check_with_records(reconcile_request, step)
+            _write_reports(evaluation, destinations, options, step)
+            step("done")
+        sys.exit(evaluation.exit_code(strict))
     request = CheckRequest(
         fact_paths=facts,
         plan_ids=plan_ids,
@@ -504,6 +655,94 @@ def facts_vocabulary() -> None:
     ]
     for title, rows in sections:
         _say(f"{title}\n{tabulate(rows, headers=['name', 'unit', 'meaning'])}\n")
+
+
+@main.group()
+def dossiers() -> None:
+    """Dossier records (one-stop-system exports): the official counts recomputed from them."""
+
+
+@dossiers.command("derive")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--period",
+    "periods",
+    multiple=True,
+    metavar="P",
+    help="e.g. 2024-Q1 (repeatable); default: the quarters, halves, nine months and year of "
+    "this year.",
+)
+@click.option("--output", type=click.Path(path_type=Path), required=True, metavar="FACTS.json")
+@_dossier_options
+@_lang_option
+def dossiers_derive(
+    paths: tuple[str, ...],
+    periods: tuple[str, ...],
+    output: Path,
+    mapping: Path | None,
+    lang: str,
+    **chosen: Any,
+) -> None:
+    """Derive each handling unit's Biểu 06 counts (and per field) from dossier records, as a
+    fact file cchc reads like any reported facts."""
+    request = _dossier_request(paths, periods, mapping, **chosen)
+    derivation = dossier_app.derive(request)
+    document = derivation.as_fact_document()
+    _deliver(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n", output)
+    words = _words()
+    for problem in word_problems(
+        [dossier_app.record_problem(p) for p in derivation.record_problems], words
+    ):
+        _say(words("cli.warning", warning=printable(problem, keep_newlines=False)), err=True)
+    _say(
+        words(
+            "cli.derived",
+            path=output,
+            reports=len(document["reports"]),
+            read=derivation.rows_read,
+            ignored=derivation.rows_ignored,
+            bad=derivation.rows_bad,
+        ),
+        err=True,
+    )
+
+
+@dossiers.command("explain")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--unit", required=True, metavar="ID", help="The handling unit (DonViXuLy, or its mapped id)."
+)
+@click.option("--period", required=True, metavar="P")
+@click.option(
+    "--judged",
+    multiple=True,
+    type=click.Choice(
+        ["early", "on_time", "late", "pending_within_due", "pending_past_due", "carried_over"]
+    ),
+    help="Only these (repeatable).",
+)
+@click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table")
+@_dossier_options
+def dossiers_explain(
+    paths: tuple[str, ...],
+    unit: str,
+    period: str,
+    judged: tuple[str, ...],
+    output_format: str,
+    mapping: Path | None,
+    **chosen: Any,
+) -> None:
+    """The dossiers behind one unit's counts in a period, each with where the form counts it
+    and why (ended after its due date…)."""
+    frame = dossier_app.explain(_dossier_request(paths, (), mapping, **chosen), unit, period)
+    if judged:
+        frame = frame.filter(pl.col("judged").is_in(list(judged)))
+    if output_format == "csv":
+        _say(frame.write_csv(), nl=False)
+        return
+    from tabulate import tabulate
+
+    _say(tabulate(frame.rows(), headers=frame.columns, disable_numparse=True))
 
 
 @main.group()

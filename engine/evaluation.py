@@ -17,6 +17,7 @@ from cchc.engine import durable_evaluator
 from cchc.engine.decision import AT_RISK_KINDS
 from cchc.engine.findings import Finding, RuleFindings
 from cchc.engine.python_evaluator import PythonEvaluator
+from cchc.engine.reconciliation import Reconciliation
 from cchc.facts.model import FactSet
 from cchc.facts.notices import Notice
 from cchc.facts.periods import Period
@@ -54,6 +55,8 @@ class Evaluation:
     units: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=UNIT_COLUMNS))
     # An officer's self-check before sending: shortfalls in open periods are `at_risk`.
     before_sending: bool = False
+    # Reported dossier counts against the same counts recomputed from records (check --dossiers).
+    reconciliation: Reconciliation | None = None
 
     @cached_property
     def unit_names(self) -> dict[str, str]:
@@ -122,6 +125,8 @@ class Evaluation:
         summary = self.summary()
         if summary["firm_failures"] or summary["firm_at_risk"]:
             return 1
+        if self.reconciliation is not None and self.reconciliation.discrepancies:
+            return 1  # the records contradict a reported figure
         if strict and (summary["fail"] or summary["at_risk"] or summary["missing"]):
             return 1
         return 0

@@ -37,6 +37,7 @@ import polars as pl
 
 from cchc.engine.evaluation import MEASURING_THREADS, STATUSES, UNIT_COLUMNS, Evaluation
 from cchc.engine.findings import RuleFindings
+from cchc.engine.reconciliation import Discrepancy, Reconciliation, Tolerance
 from cchc.facts.notices import Notice
 from cchc.facts.periods import Period, PeriodError
 from cchc.facts.problems import Problem
@@ -59,6 +60,7 @@ TOP_KEYS = (
     "schema", "generator", "as_of", "engine", "plans", "summary", "only", "warnings",
     "rules_without_units", "rules", "units", "findings",
 )  # fmt: skip
+OPTIONAL_KEYS = ("reconciliation",)  # a check with --dossiers
 FINDING_KEYS = ("rule", "unit", "period", "status", "state", "reason", "due", "evidence", "gap")
 UNIT_KEYS = ("name", "kind", "agency", "parent")
 BASE = ("unit", "period", "status", "state", "reason", "due")
@@ -111,6 +113,7 @@ class _Header:
     warnings: list[Notice]
     units: pl.DataFrame
     summary: dict[str, Any]
+    reconciliation: Reconciliation | None = None
     # Each rule's frame schema, found once (both the checks and the frames need it).
     schemas: dict[str, dict[str, pl.DataType]] = field(default_factory=dict, compare=False)
 
@@ -336,9 +339,43 @@ def _header(document: object, catalogue: Catalogue) -> _Header:
         _warnings(document["warnings"], problems),
         _units(document["units"], problems),
         document["summary"],
+        _reconciliation(document.get("reconciliation"), problems),
     )
     problems.raise_any()
     return header
+
+
+def _reconciliation(value: object, problems: _Problems) -> Reconciliation | None:
+    """The reported counts a check with --dossiers found the records contradict, as written."""
+    if value is None:
+        return None
+    try:
+        assert isinstance(value, dict)
+        found = [
+            Discrepancy(
+                str(d["unit"]),
+                str(d["period"]),
+                None if d["field"] is None else str(d["field"]),
+                str(d["name"]),
+                _whole(d["reported"]),
+                None if d["recomputed"] is None else _whole(d["recomputed"]),
+                tuple(map(str, d["dossiers"])),
+                _whole(d["more"]),
+            )
+            for d in value["discrepancies"]
+        ]
+        return Reconciliation(
+            Tolerance.parse(str(value["tolerance"])), _whole(value["compared"]), found
+        )
+    except (AssertionError, KeyError, TypeError, ValueError, ZeroDivisionError):
+        problems.add("reconciliation", "not a reconciliation as cchc writes it")
+        return None
+
+
+def _whole(value: object) -> int:
+    if not _integer(value):
+        raise ValueError(value)
+    return int(value)  # type: ignore[call-overload]
 
 
 def _keys(document: object, problems: _Problems) -> dict[str, Any]:
@@ -356,7 +393,7 @@ def _keys(document: object, problems: _Problems) -> dict[str, Any]:
         if key not in document:
             problems.add(key, "missing")
     for key in document:
-        if key not in TOP_KEYS:
+        if key not in (*TOP_KEYS, *OPTIONAL_KEYS):
             problems.add(_key(key), f"not a key of {SCHEMA}")
     problems.raise_any()
     return document
@@ -639,6 +676,7 @@ def _evaluation(header: _Header, parts: list[RuleFindings], problems: _Problems)
         header.rules_without_units,
         header.warnings,
         header.units,
+        reconciliation=header.reconciliation,
     )
     counted = evaluation.summary()
     for key in dict.fromkeys([*counted, *header.summary]):

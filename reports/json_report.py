@@ -60,6 +60,12 @@ def header(evaluation: Evaluation, only: Collection[str]) -> dict[str, Any]:
         "units": {
             unit.pop("id"): unit for unit in evaluation.units.sort("id").iter_rows(named=True)
         },
+        # Only in a check with --dossiers: the reported counts the records contradict.
+        **(
+            {"reconciliation": evaluation.reconciliation.as_dict()}
+            if evaluation.reconciliation is not None
+            else {}
+        ),
     }
 
 

@@ -185,6 +185,13 @@ def _findings(view: ReportView) -> Iterator[str]:
 
 
 def _warnings(view: ReportView) -> Iterator[str]:
+    reconciliation = view.reconciliation()
+    if reconciliation is not None:
+        heading, headers, rows = reconciliation
+        yield f"## {escaped(heading)}"
+        if rows:
+            lines = [headers, ["---"] * len(headers), *rows]
+            yield "\n".join("| " + " | ".join(map(escaped, line)) + " |" for line in lines)
     rules = view.evaluation.rules_without_units
     if rules:
         yield escaped(view("report.rules_without_units", rules=", ".join(rules)))

@@ -280,6 +280,11 @@ def render(evaluation: Evaluation, options: RenderOptions) -> str:
     layout = _Layout(view)
     blocks = _summary(view, layout)
     blocks += _by_unit(view, layout) if options.group_by == "unit" else _by_rule(view, layout)
+    reconciliation = view.reconciliation()
+    if reconciliation is not None:
+        heading, headers, rows = reconciliation
+        table = tabulate(rows, headers=headers, disable_numparse=True) if rows else ""
+        blocks.append("\n".join(filter(None, [_prose(heading), table])))
     if evaluation.rules_without_units:
         rules = ", ".join(evaluation.rules_without_units)
         blocks.append(_prose(view("report.rules_without_units", rules=rules)))

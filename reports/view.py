@@ -19,17 +19,24 @@ import polars as pl
 
 from cchc.engine.evaluation import STATUSES, Evaluation
 from cchc.engine.findings import Finding
+from cchc.engine.reconciliation import Discrepancy
 from cchc.reports.wording import language, word
 from cchc.reports.wording.catalogues import Language
 from cchc.reports.wording.notices import word_notice
 from cchc.rules.schema import AREAS
 
-ATTENTION = (
-    "fail",
-    "at_risk",
-    "pending",
-    "missing",
-)  # what human formats list unless told otherwise
+DISCREPANCY_COLUMNS = (
+    "reconciliation.column_unit",
+    "reconciliation.column_period",
+    "reconciliation.column_field",
+    "reconciliation.column_count",
+    "reconciliation.column_reported",
+    "reconciliation.column_recomputed",
+    "reconciliation.column_difference",
+    "reconciliation.column_dossiers",
+)
+# What human formats list unless told otherwise.
+ATTENTION = ("fail", "at_risk", "pending", "missing")
 GroupBy = Literal["unit", "rule"]
 
 
@@ -154,6 +161,38 @@ class ReportView:
 
     def day(self, value: date | str) -> str:
         return self.lang.day(value)
+
+    def reconciliation(self) -> tuple[str, list[str], list[list[str]]] | None:
+        """With --dossiers: a heading, the column headers and a row per discrepancy (unit,
+        period, field, count, reported, recomputed, difference, dossiers to look at)."""
+        found = self.evaluation.reconciliation
+        if found is None:
+            return None
+        values = {"compared": self.number(found.compared), "tolerance": str(found.tolerance)}
+        if not found.discrepancies:
+            return self.lang("reconciliation.agrees", **values), [], []
+        count = self.number(len(found.discrepancies))
+        heading = self.lang("reconciliation.heading", count=count, **values)
+        headers = [self.lang(key) for key in DISCREPANCY_COLUMNS]
+        rows = [self._discrepancy(d) for d in found.discrepancies]
+        return heading, headers, rows
+
+    def _discrepancy(self, found: Discrepancy) -> list[str]:
+        listed = ", ".join(found.dossiers)
+        if found.more:
+            listed += self.lang("reconciliation.more", more=self.number(found.more))
+        return [
+            self.evaluation.unit_name(found.unit),
+            self.lang.period(found.period),
+            found.field or "",
+            found.name,
+            self.number(found.reported),
+            self.lang("reconciliation.no_records")
+            if found.recomputed is None
+            else self.number(found.recomputed),
+            "" if found.difference is None else f"{found.difference:+d}",
+            listed,
+        ]
 
     @cached_property
     def warnings(self) -> list[str]:

@@ -27,7 +27,8 @@ EXPECTED = [
 
 
 def test_every_example_folder_is_covered() -> None:
-    folders = {p.name for p in EXAMPLES.iterdir() if p.is_dir()}
+    # examples/records holds dossier records for `check --dossiers`, not a fact folder.
+    folders = {p.name for p in EXAMPLES.iterdir() if p.is_dir() and p.name != "records"}
     assert folders == {folder for folder, *_ in EXPECTED}
 
 

@@ -83,7 +83,10 @@ def example_document(folder: str) -> dict[str, Any]:
     return document_of(load_fact_files(files))
 
 
-@pytest.mark.parametrize("folder", sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir()))
+@pytest.mark.parametrize(
+    "folder",  # examples/records holds dossier records, not facts
+    sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir() and p.name != "records"),
+)
 @pytest.mark.parametrize("write", [write_json, write_ndjson])
 def test_an_example_read_fast_gives_the_full_loaders_tables(
     folder: str, write: Any, tmp_path: Path

@@ -1,0 +1,170 @@
+"""The record problems: each a condition on a normalized record (records.py), with its code, the
+column it names and the values a message shows. A record with any problem is in no count.
+
+Records with status 1 (newly registered) or 3 (not accepted) are not under resolution: they are
+ignored before any check, and are not duplicates of anything either.
+
+Codes (values in brackets): missing_value · duplicate_dossier [first_file, first_row] ·
+bad_unit_code [value] · bad_date [value] · unknown_status [value] · unknown_channel [value] ·
+unknown_code [value] · bad_field_code [value] · bad_supplements [value] · bad_number [value] ·
+supplement_before_request [requested, received] · due_before_receipt [received, due] ·
+missing_end_date [status] · end_before_receipt [received, ended]. Rows a CSV reader cannot split
+are unreadable_row [line, error] (records.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cchc.facts.dossiers.normalize import DATE_COLUMNS, ROW_LIMIT_KEY, json_values
+from cchc.facts.dossiers.options import DeriveOptions
+
+IGNORED_STATUSES = (1, 3)
+_KEY = f"(file_index * {ROW_LIMIT_KEY} + row)"
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str  # SQL giving the code (a literal but for the supplements' own problem)
+    column: str  # SQL giving the national column the problem names
+    condition: str
+    values: str  # SQL giving a JSON object of the message's values
+
+
+def _value_check(code: str, column: str, bad: str) -> Check:
+    return Check(f"'{code}'", f"'{column}'", f"{bad} IS NOT NULL", json_values(value=bad))
+
+
+def _missing(column: str, value: str, bad: str | None = None) -> Check:
+    condition = f"{value} IS NULL" + (f" AND {bad} IS NULL" if bad else "")
+    return Check("'missing_value'", f"'{column}'", condition, json_values())
+
+
+def record_checks(options: DeriveOptions) -> list[Check]:
+    end_column = options.end_column
+    end = "ended" if options.end_date == "processing-ended" else "returned"
+    terminal = f"status IN ({', '.join(map(str, options.terminal_statuses))})"
+    # Under end_date=returned a finished dossier (9) not yet returned is still open: no NgayTra.
+    must_end = terminal + (" AND status <> 9" if options.end_date == "returned" else "")
+    checks = [
+        _missing("MaHoSo", "dossier"),
+        Check(
+            "'duplicate_dossier'",
+            "'MaHoSo'",
+            f"first_key IS NOT NULL AND {_KEY} <> first_key",
+            json_values(first_file="first_file", first_row=f"first_key % {ROW_LIMIT_KEY}"),
+        ),
+        _missing("DonViXuLy", "unit", "unit_bad"),
+        _value_check("bad_unit_code", "DonViXuLy", "unit_bad"),
+        _missing("NgayTiepNhan", "received", "received_bad"),
+        *(_value_check("bad_date", n, f"{name}_bad") for name, n in DATE_COLUMNS.items()),
+        _missing("TrangThaiHoSo", "status", "status_bad"),
+        _value_check("unknown_status", "TrangThaiHoSo", "status_bad"),
+        _missing("KenhThucHien", "channel", "channel_bad"),
+        _value_check("unknown_channel", "KenhThucHien", "channel_bad"),
+        _value_check("unknown_code", "HinhThuc", "result_by_post_bad"),
+        _value_check("bad_field_code", "MaLinhVuc", "field_bad"),
+        Check(
+            "supplement_problem",
+            "supplement_column",
+            "supplement_problem IS NOT NULL",
+            "supplement_values",
+        ),
+        Check(
+            "'due_before_receipt'",
+            "'NgayHenTra'",
+            "due < received",
+            json_values(received="CAST(received AS VARCHAR)", due="CAST(due AS VARCHAR)"),
+        ),
+        Check(
+            "'missing_end_date'",
+            f"'{end_column}'",
+            f"{must_end} AND {end} IS NULL AND {end}_bad IS NULL",
+            json_values(status="status"),
+        ),
+        Check(
+            "'end_before_receipt'",
+            f"'{end_column}'",
+            f"{terminal} AND {end} < received",
+            json_values(received="CAST(received AS VARCHAR)", ended=f"CAST({end} AS VARCHAR)"),
+        ),
+    ]
+    if options.fully_online:
+        checks.append(_value_check("unknown_code", "MucDo", "service_level_bad"))
+    return checks
+
+
+def duplicates_select() -> str:
+    """Each MaHoSo given more than once (by records under resolution) with where its first
+    copy is (first by file, then by row): its key and its file's path."""
+    ignored = ", ".join(map(str, IGNORED_STATUSES))
+    return f"""
+SELECT d.dossier, d.first_key, files.path AS first_file
+FROM (
+  SELECT dossier, min({_KEY}) AS first_key FROM records
+  WHERE dossier IS NOT NULL AND COALESCE(status, 0) NOT IN ({ignored})
+  GROUP BY dossier HAVING count(*) > 1
+) AS d
+JOIN files ON files.file_index = CAST(d.first_key // {ROW_LIMIT_KEY} AS INTEGER)
+"""
+
+
+def flagged_select() -> str:
+    """Records under resolution with, for a duplicated MaHoSo, where its first copy is."""
+    ignored = ", ".join(map(str, IGNORED_STATUSES))
+    return f"""
+SELECT r.*, d.first_key, d.first_file
+FROM records AS r LEFT JOIN duplicates AS d ON d.dossier = r.dossier
+WHERE COALESCE(r.status, 0) NOT IN ({ignored})
+"""
+
+
+def _any_problem(checks: list[Check]) -> str:
+    return " OR ".join(f"COALESCE({check.condition}, false)" for check in checks)
+
+
+def _problem_list(checks: list[Check]) -> str:
+    """The record's problems as a list of {check_order, code, column_name, problem_values}."""
+    found = ", ".join(
+        f"CASE WHEN COALESCE({check.condition}, false) THEN {{'check_order': {order}, "
+        f"'code': {check.code}, 'column_name': {check.column}, "
+        f"'problem_values': {check.values}}} END"
+        for order, check in enumerate(checks)
+    )
+    return f"list_filter([{found}], lambda p: p IS NOT NULL)"
+
+
+def problems_select(checks: list[Check], relation: str = "flagged") -> str:
+    """A row per problem: file_index, row, dossier, check_order, code, column_name and
+    problem_values (JSON text). One scan: each record's problems as a list, then a row each.
+    Over `checked` (checked_select) the lists are already there."""
+    listed = "problem_list" if relation == "checked" else _problem_list(checks)
+    where = "problem_list IS NOT NULL" if relation == "checked" else _any_problem(checks)
+    return f"""
+SELECT file_index, row, dossier, p.check_order, p.code, p.column_name, p.problem_values
+FROM (
+  SELECT file_index, row, dossier, UNNEST({listed}) AS p FROM {relation} WHERE {where}
+) AS found
+"""
+
+
+def checked_select(checks: list[Check]) -> str:
+    """Each record under resolution once, with what the counts read and, for a record with
+    problems, its MaHoSo and the list of them (NULL when it has none). DuckDB keeps this as a
+    table: the files are parsed once, for the problems and the counts alike."""
+    return (
+        "SELECT file_index, row, field, unit, channel, received, due, ended, returned, status, "
+        "result_by_post, service_level, supplement_requests, supplement_days, "
+        f"CASE WHEN {_any_problem(checks)} THEN dossier END AS dossier, "
+        f"CASE WHEN {_any_problem(checks)} THEN {_problem_list(checks)} END AS problem_list "
+        "FROM flagged"
+    )
+
+
+def valid_select(checks: list[Check]) -> str:
+    """The records every count reads: under resolution and without a problem."""
+    return (
+        "SELECT file_index, row, dossier, procedure, field, unit, channel, received, due, "
+        "ended, returned, status, result_by_post, service_level, supplement_requests, "
+        f"supplement_days FROM flagged WHERE NOT ({_any_problem(checks)})"
+    )

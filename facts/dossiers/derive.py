@@ -1,0 +1,289 @@
+"""From dossier records to the Biểu 06 counts per unit × period (× field), as cchc facts.
+
+    derivation = derive_counts([Path("q1.csv")], [Period.parse("2019-Q1")])
+    derivation.counts                # polars: unit, period, field (None: all fields), 13 counts
+    derivation.as_fact_document()    # {"schema": "cchc-facts/1", "reports": [...]}
+
+The stages: every file as DuckDB's view `records` (records.py, normalize.py: a Parquet file is
+read where it lies), the MaHoSo given twice, then one pass that checks each record (checks.py)
+and keeps what the counts need in the table `checked`, and the counts over its records without
+problems (definitions.py). The files are parsed once for the checks and the counts; Apache Spark
+runs the same SQL (spark.py). A record with a problem is left out of every count and listed
+(at most LISTED of them; every one is counted). When more than `bad_row_limit` of the rows read
+are bad, DossierError stops the run with the problems.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import orjson
+import polars as pl
+
+from cchc.facts.dossiers.checks import (
+    IGNORED_STATUSES,
+    checked_select,
+    duplicates_select,
+    flagged_select,
+    problems_select,
+    record_checks,
+    valid_select,
+)
+from cchc.facts.dossiers.definitions import (
+    COUNT_NAMES,
+    FULLY_ONLINE,
+    counts_sql,
+    explain_sql,
+)
+from cchc.facts.dossiers.mapping import Mapping, UnitEntry, as_mapping
+from cchc.facts.dossiers.normalize import SourceFile, sql_string
+from cchc.facts.dossiers.options import DeriveOptions
+from cchc.facts.dossiers.problems import DossierError, RecordProblem
+from cchc.facts.dossiers.records import LoadedSources, load_sources, open_engine
+from cchc.facts.load import SCHEMA
+from cchc.facts.periods import Period
+
+LISTED = 1000  # problems kept with their place; all are counted
+MappingLike = Mapping | str | Path | dict[str, Any]
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The counts and what reading the records found.
+
+    counts: one row per (unit, period, field), field None for the unit's total over all fields;
+        columns unit, period, field, then the 13 counts (and dossiers_fully_online when asked).
+    record_problems: at most LISTED problems, in file and row order; problems_total counts all,
+        problem_counts by code.
+    rows_read: every record of every file; rows_ignored: statuses 1 and 3; rows_bad: records
+        with at least one problem (left out of the counts)."""
+
+    counts: pl.DataFrame
+    record_problems: list[RecordProblem]
+    rows_read: int
+    rows_ignored: int
+    rows_bad: int
+    problems_total: int = 0
+    problem_counts: dict[str, int] = field(default_factory=dict)
+    options: DeriveOptions = field(default_factory=DeriveOptions)
+    units: dict[str, UnitEntry] = field(default_factory=dict)
+
+    def as_fact_document(self) -> dict[str, Any]:
+        """The counts as a cchc-facts/1 document. Units the mapping names with `name` and `kind`
+        are its registry; others must be in another fact file loaded with it."""
+        reports: dict[tuple[str, str], dict[str, Any]] = {}
+        names = [name for name in self.counts.columns if name not in ("unit", "period", "field")]
+        for row in self.counts.iter_rows(named=True):
+            report = reports.setdefault(
+                (row["unit"], row["period"]), {"unit": row["unit"], "period": row["period"]}
+            )
+            counts = {name: int(row[name]) for name in COUNT_NAMES}
+            if row["field"] is None:
+                report["dossiers"] = counts
+                if FULLY_ONLINE in names:
+                    report["indicators"] = {FULLY_ONLINE: int(row[FULLY_ONLINE])}
+            else:
+                report.setdefault("dossiers_by_field", {})[row["field"]] = counts
+        document: dict[str, Any] = {"schema": SCHEMA}
+        registry = {
+            unit.id: {"id": unit.id, "name": unit.name, "kind": unit.kind}
+            for unit in self.units.values()
+            if unit.name and unit.kind
+        }
+        if registry:
+            document["units"] = list(registry.values())
+        document["reports"] = list(reports.values())
+        return document
+
+
+def derive_counts(
+    sources: Sequence[Path],
+    periods: Sequence[Period],
+    options: DeriveOptions = DeriveOptions(),  # noqa: B008 (frozen: one shared default is safe)
+    mapping: MappingLike | None = None,
+    progress: Progress | None = None,
+) -> Derivation:
+    """The Biểu 06 counts of the records in `sources` for each period. Raises DossierError when
+    a file or the mapping cannot be used, or when too many rows are bad."""
+    say = progress or _quiet
+    parsed = as_mapping(mapping)
+    with _checked_records(sources, options, parsed, say) as (connection, summary):
+        raise_when_too_bad(summary, options)
+        wanted = unique_periods(periods)
+        say(f"counting {len(wanted)} periods")
+        _periods_table(connection, wanted)
+        counts = _counts_frame(connection, options)
+        say(f"counted {counts.height:,} rows")
+    return summary.derivation(counts, options, parsed)
+
+
+def raise_when_too_bad(summary: Summary, options: DeriveOptions) -> None:
+    """DossierError (too_many_bad_rows) when more than bad_row_limit of the rows are bad."""
+    if summary.rows_bad > options.bad_row_limit * summary.rows_read:
+        raise DossierError(
+            summary.problems,
+            "too_many_bad_rows",
+            {
+                "bad": summary.rows_bad,
+                "read": summary.rows_read,
+                "allowed": math.floor(options.bad_row_limit * summary.rows_read),
+            },
+            summary.problems_total,
+        )
+
+
+def explain(
+    sources: Sequence[Path],
+    unit: str,
+    period: Period | str,
+    options: DeriveOptions = DeriveOptions(),  # noqa: B008
+    mapping: MappingLike | None = None,
+) -> pl.DataFrame:
+    """The dossiers behind one unit × period's counts: a row per dossier with `judged` (early,
+    on_time, late, pending_within_due, pending_past_due) and `reason`, and one more row with
+    `judged` = carried_over for each dossier carried over, so that counting rows by `judged`
+    gives the form's columns. Records with problems are not shown; no threshold applies."""
+    parsed = as_mapping(mapping)
+    with _checked_records(sources, options, parsed, _quiet) as (connection, _):
+        _periods_table(connection, [Period.parse(period)])
+        connection.execute(
+            "CREATE VIEW unit_records AS SELECT files.path AS file, v.* "
+            "FROM explained_records AS v JOIN files USING (file_index) "
+            f"WHERE unit = {sql_string(unit)}"
+        )
+        cursor = connection.execute(explain_sql(options, "unit_records", "periods"))
+        columns = [description[0] for description in cursor.description or ()]
+        return pl.DataFrame(cursor.fetchall(), schema=columns, orient="row")
+
+
+@dataclass
+class Summary:
+    """What reading and checking the records found (either engine)."""
+
+    rows_read: int
+    rows_ignored: int
+    rows_bad: int
+    problems_total: int
+    problem_counts: dict[str, int]
+    problems: list[RecordProblem]
+
+    def derivation(
+        self, counts: pl.DataFrame, options: DeriveOptions, mapping: Mapping
+    ) -> Derivation:
+        return Derivation(
+            counts,
+            self.problems,
+            self.rows_read,
+            self.rows_ignored,
+            self.rows_bad,
+            self.problems_total,
+            self.problem_counts,
+            options,
+            dict(mapping.units),
+        )
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@contextmanager
+def _checked_records(
+    sources: Sequence[Path], options: DeriveOptions, mapping: Mapping, say: Progress
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, Summary]]:
+    """A DuckDB database holding the records read and checked (the view `valid_records`), and
+    what the checks found. The database and its spill files are removed afterwards."""
+    connection, work = open_engine()
+    try:
+        loaded = load_sources(connection, sources, options, mapping, say, LISTED)
+        say("checking records")
+        checks = record_checks(options)
+        connection.execute(f"CREATE TABLE duplicates AS {duplicates_select()}")
+        connection.execute(f"CREATE VIEW flagged AS {flagged_select()}")
+        connection.execute(f"CREATE TEMP TABLE checked AS {checked_select(checks)}")
+        connection.execute(f"CREATE TABLE problems AS {problems_select(checks, 'checked')}")
+        connection.execute(
+            "CREATE VIEW valid_records AS SELECT * FROM checked WHERE problem_list IS NULL"
+        )
+        connection.execute(f"CREATE VIEW explained_records AS {valid_select(checks)}")
+        yield connection, _summarise(connection, loaded)
+    finally:
+        connection.close()
+        work.cleanup()
+
+
+def _summarise(connection: duckdb.DuckDBPyConnection, loaded: LoadedSources) -> Summary:
+    ignored = ", ".join(map(str, IGNORED_STATUSES))
+    (rows_ignored,) = _one(connection, f"SELECT count(*) FROM records WHERE status IN ({ignored})")
+    (rows_bad,) = _one(
+        connection, "SELECT count(*) FROM (SELECT DISTINCT file_index, row FROM problems)"
+    )
+    by_code = dict(
+        connection.execute("SELECT code, count(*) FROM problems GROUP BY code").fetchall()
+    )
+    if loaded.rejected_total:
+        by_code["unreadable_row"] = loaded.rejected_total
+    listed = connection.execute(
+        "SELECT file_index, row, dossier, code, column_name, problem_values FROM problems "
+        f"ORDER BY file_index, row, check_order LIMIT {LISTED}"
+    ).fetchall()
+    files = {source.index: source for source in loaded.files}
+    problems = loaded.rejected + [
+        problem_at(files[index], row, dossier, code, column, values)
+        for index, row, dossier, code, column, values in listed
+    ]
+    return Summary(
+        loaded.rows_read,
+        int(rows_ignored),
+        int(rows_bad) + loaded.rejected_total,
+        sum(by_code.values()),
+        {str(code): int(count) for code, count in sorted(by_code.items())},
+        problems[:LISTED],
+    )
+
+
+def _one(connection: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
+    return connection.execute(sql).fetchone() or (0,)
+
+
+def problem_at(
+    source: SourceFile, row: int, dossier: str | None, code: str, column: str, values: str
+) -> RecordProblem:
+    """A problem with its column as the file names it (a vendor's name after a mapping)."""
+    national, _, rest = column.partition("[")
+    shown = source.source(national) + (f"[{rest}" if rest else "")
+    parsed = orjson.loads(values) if values else {}
+    return RecordProblem(str(source.path), int(row), dossier, shown, code, parsed)
+
+
+def unique_periods(periods: Sequence[Period | str]) -> list[Period]:
+    return list(dict.fromkeys(Period.parse(period) for period in periods))
+
+
+def _periods_table(connection: duckdb.DuckDBPyConnection, periods: list[Period]) -> None:
+    connection.execute("CREATE TABLE periods (period VARCHAR, period_from DATE, period_to DATE)")
+    if periods:
+        connection.executemany(
+            "INSERT INTO periods VALUES (?, ?, ?)", [(str(p), p.start, p.end) for p in periods]
+        )
+
+
+def _counts_frame(connection: duckdb.DuckDBPyConnection, options: DeriveOptions) -> pl.DataFrame:
+    cursor = connection.execute(counts_sql(options, "valid_records", "periods"))
+    columns = [description[0] for description in cursor.description or ()]
+    return counts_frame(cursor.fetchall(), columns)
+
+
+def counts_frame(rows: Sequence[Sequence[Any]], columns: list[str]) -> pl.DataFrame:
+    """The counts as Derivation.counts holds them."""
+    schema = {
+        name: (pl.String if name in ("unit", "period", "field") else pl.Int64) for name in columns
+    }
+    return pl.DataFrame([tuple(row) for row in rows], schema=schema, orient="row")
