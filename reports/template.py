@@ -39,23 +39,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.facts.periods import Period
 from cchc.facts.vocabulary import DOSSIER_FIELDS
+from cchc.facts.workbooks import SHEET_TITLES as WORKBOOK_SHEET_TITLES
 from cchc.reports.needs import group_name, kind_name, meaning, periods_text, rule_title
 from cchc.reports.wording.catalogues import Language, language
 from cchc.rules.needs import GROUPS, Need, Needs
 
 INSTRUCTIONS = "Hướng dẫn"
 LISTS = "_lists"
-SHEET_TITLES = {
-    "units": "Đơn vị",
-    "reports": "Báo cáo",
-    "dossiers": "Hồ sơ",
-    "fields": "Hồ sơ theo lĩnh vực",
-    "indicators": "Chỉ số",
-    "scores": "Điểm",
-    "duties": "Công việc",
-    "events": "Sự kiện",
-    "tasks": "Nhiệm vụ",
-}
+# The sheets are titled as the reader (facts/workbooks.py) matches them.
+SHEET_TITLES = WORKBOOK_SHEET_TITLES
 LIST_GROUPS = ("scores", "duties", "events", "tasks")
 DATE_FORMAT = "dd/mm/yyyy"
 FIRST_ROW = 3
