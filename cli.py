@@ -686,7 +686,8 @@ def dossiers_derive(
     """Derive each handling unit's Biểu 06 counts (and per field) from dossier records, as a
     fact file cchc reads like any reported facts."""
     request = _dossier_request(paths, periods, mapping, **chosen)
-    derivation = dossier_app.derive(request)
+    with _progress(8) as step:  # a bar on a terminal while the records are read and counted
+        derivation = dossier_app.derive(request, progress=step)
     document = derivation.as_fact_document()
     _deliver(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n", output)
     words = _words()
