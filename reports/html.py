@@ -408,7 +408,7 @@ class Page:
         statuses = self.view.options.statuses
         if not statuses:
             return None
-        words = [self.view.status_word(s) for s in STATUSES if s in statuses]
+        words = [self.view.status_word(s) for s in STATUSES if s in self.view.listed_statuses]
         return self.say("html.statuses_listed", statuses=self.view.lang.names(words))
 
     def shown(self) -> tuple[str, str]:

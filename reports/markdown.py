@@ -123,7 +123,7 @@ def _heading(view: ReportView) -> str:
 
 def _listed(view: ReportView, count: int) -> str:
     listing = view("report.listed", count=view.number(count))
-    statuses = ", ".join(view.status_word(status) for status in view.options.statuses)
+    statuses = ", ".join(view.status_word(status) for status in view.listed_statuses)
     return escaped(f"{listing} ({statuses})" if statuses else listing)
 
 

@@ -204,7 +204,7 @@ def _summary(view: ReportView, layout: _Layout) -> list[str]:
     listed = sum(total[s] for s in statuses) if statuses else total.total
     shown = [view("report.findings_count", count=view.number(total.total))]
     if statuses:
-        words = ", ".join(view.status_word(s) for s in statuses)
+        words = ", ".join(view.status_word(s) for s in view.listed_statuses)
         shown.append(view("table.listed_statuses", count=view.number(listed), statuses=words))
     lines = [
         f"{view('report.plan')}: {plans}",

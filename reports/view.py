@@ -139,6 +139,11 @@ class ReportView:
         shown = self.evaluation.before_sending or self.evaluation.counts().get("at_risk", 0)
         return tuple(s for s in STATUSES if s != "at_risk" or shown)
 
+    @property
+    def listed_statuses(self) -> tuple[str, ...]:
+        """The statuses listed, as a report names them: `at_risk` only where it can occur."""
+        return tuple(s for s in self.options.statuses if s in self.shown_statuses)
+
     def status_word(self, status: str) -> str:
         return self.lang(f"status.{status}")
 

@@ -335,7 +335,7 @@ def sheet_units(view: ReportView, findings: list[Finding]) -> tuple[list[UnitSum
 
 def _notes(view: ReportView, listed: int, sheets: int, left_out: int) -> list[str]:
     """What the workbook lists, and what it leaves out."""
-    statuses = ", ".join(view.status_word(s) for s in view.options.statuses)
+    statuses = ", ".join(view.status_word(s) for s in view.listed_statuses)
     listing = view("report.listed", count=view.number(listed))
     notes = [f"{listing} ({statuses})" if statuses else listing]
     if left_out:
