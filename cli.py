@@ -296,8 +296,33 @@ def _check_destinations(destinations: list[Destination]) -> None:
             _fail([str(error)], "cannot_write")
 
 
+# How dossier records become counts: each choice of DeriveOptions as an option, its default
+# DeriveOptions' own (facts/dossiers/options.py; README, "Dossier records").
+_DOSSIER_CHOICES = (
+    ("end_date", EndDate, "Which date ends a dossier: NgayKetThucXuLy or NgayTra."),
+    (
+        "withdrawn",
+        Withdrawn,
+        "Withdrawn dossiers (status 7): judged by their dates, counted on time, or left out.",
+    ),
+    ("refused", Refused, "Dossiers whose processing stopped (status 8)."),
+    (
+        "supplement_wait",
+        SupplementWait,
+        "Days waiting for a supplement: excluded from the time taken (the due date moves), "
+        "or counted.",
+    ),
+    (
+        "repeated_supplements",
+        RepeatedSupplements,
+        "More than one supplement request: late, or judged by dates.",
+    ),
+)
+
+
 def _dossier_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """How dossier records become counts (facts/dossiers; README, "Dossier records")."""
+    """The options of every command that reads dossier records."""
+    defaults = DeriveOptions()
     options = [
         click.option(
             "--mapping",
@@ -305,47 +330,22 @@ def _dossier_options(command: Callable[..., Any]) -> Callable[..., Any]:
             default=None,
             help="A column mapping file (YAML) for another vendor's export.",
         ),
-        click.option(
-            "--end-date",
-            type=click.Choice(get_args(EndDate)),
-            default="processing-ended",
-            show_default=True,
-            help="Which date ends a dossier: NgayKetThucXuLy or NgayTra.",
-        ),
-        click.option(
-            "--withdrawn",
-            type=click.Choice(get_args(Withdrawn)),
-            default="judged",
-            show_default=True,
-            help="Withdrawn dossiers (status 7): judged by their dates, counted on time, or "
-            "left out.",
-        ),
-        click.option(
-            "--refused",
-            type=click.Choice(get_args(Refused)),
-            default="judged",
-            show_default=True,
-            help="Dossiers whose processing stopped (status 8).",
-        ),
-        click.option(
-            "--supplement-wait",
-            type=click.Choice(get_args(SupplementWait)),
-            default="excluded",
-            show_default=True,
-            help="Days waiting for a supplement: excluded from the time taken (the due date "
-            "moves), or counted.",
-        ),
-        click.option(
-            "--repeated-supplements",
-            type=click.Choice(get_args(RepeatedSupplements)),
-            default="late",
-            show_default=True,
-            help="More than one supplement request: late, or judged by dates.",
+        *(
+            click.option(
+                "--" + name.replace("_", "-"),
+                name,
+                type=click.Choice(get_args(choices)),
+                default=getattr(defaults, name),
+                show_default=True,
+                help=text,
+            )
+            for name, choices, text in _DOSSIER_CHOICES
         ),
         click.option(
             "--bad-rows",
+            "bad_row_limit",
             type=click.FloatRange(0, 1),
-            default=0.01,
+            default=defaults.bad_row_limit,
             show_default=True,
             help="The share of records with problems that stops the run.",
         ),
@@ -358,14 +358,8 @@ def _dossier_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def _dossier_request(
     paths: Sequence[str], periods: Sequence[str], mapping: Path | None, **chosen: Any
 ) -> dossier_app.DossierRequest:
-    options = DeriveOptions(
-        end_date=chosen["end_date"],
-        withdrawn=chosen["withdrawn"],
-        refused=chosen["refused"],
-        supplement_wait=chosen["supplement_wait"],
-        repeated_supplements=chosen["repeated_supplements"],
-        bad_row_limit=chosen["bad_rows"],
-    )
+    """`chosen`: the values of the options above (DeriveOptions' fields, by name)."""
+    options = DeriveOptions(**chosen)
     return dossier_app.DossierRequest([Path(p) for p in paths], periods, options, mapping)
 
 
@@ -433,12 +427,6 @@ def check(
     record_periods: tuple[str, ...],
     tolerance: str,
     mapping: Path | None,
-    end_date: str,
-    withdrawn: str,
-    refused: str,
-    supplement_wait: str,
-    repeated_supplements: str,
-    bad_rows: float,
     before_sending: bool,
     output_format: str,
     outputs: tuple[str, ...],
@@ -447,6 +435,7 @@ def check(
     only_statuses: tuple[str, ...],
     everything: bool,
     strict: bool,
+    **chosen: Any,  # how dossier records become counts (_dossier_options)
 ) -> None:
     """Check FACTS (files or folders of .yaml/.json/.ndjson/.csv/.xlsx) against a plan's rules.
 
@@ -458,14 +447,6 @@ def check(
     destinations = _destinations(output_format, outputs)
     _check_destinations(destinations)
     if dossier_paths:
-        chosen = {
-            "end_date": end_date,
-            "withdrawn": withdrawn,
-            "refused": refused,
-            "supplement_wait": supplement_wait,
-            "repeated_supplements": repeated_supplements,
-            "bad_rows": bad_rows,
-        }
         try:
             allowed = Tolerance.parse(tolerance)
         except (ValueError, ZeroDivisionError):
