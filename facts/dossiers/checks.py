@@ -14,13 +14,26 @@ are unreadable_row [line, error] (records.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
+import sqlglot
+from sqlglot import exp
+
+from cchc.facts.dossiers.definitions import (
+    DAYS,
+    included,
+    measure_names,
+    measured_select,
+    rank_sql,
+)
 from cchc.facts.dossiers.normalize import DATE_COLUMNS, ROW_LIMIT_KEY, json_values
 from cchc.facts.dossiers.options import DeriveOptions
 
 IGNORED_STATUSES = (1, 3)
 _KEY = f"(file_index * {ROW_LIMIT_KEY} + row)"
+_KEY_PARTS = ("file_index", "row", "dossier")
 
 
 @dataclass(frozen=True)
@@ -98,24 +111,28 @@ def duplicates_select() -> str:
     """Each MaHoSo given more than once (by records under resolution) with where its first
     copy is (first by file, then by row): its key and its file's path."""
     ignored = ", ".join(map(str, IGNORED_STATUSES))
+    # No MaHoSo (NULL) is left out by count(dossier), not by a filter on it: that would be
+    # pushed into the records view and read every MaHoSo twice.
     return f"""
 SELECT d.dossier, d.first_key, files.path AS first_file
 FROM (
   SELECT dossier, min({_KEY}) AS first_key FROM records
-  WHERE dossier IS NOT NULL AND COALESCE(status, 0) NOT IN ({ignored})
-  GROUP BY dossier HAVING count(*) > 1
+  WHERE COALESCE(status, 0) NOT IN ({ignored})
+  GROUP BY dossier HAVING count(dossier) > 1
 ) AS d
 JOIN files ON files.file_index = CAST(d.first_key // {ROW_LIMIT_KEY} AS INTEGER)
 """
 
 
-def flagged_select() -> str:
-    """Records under resolution with, for a duplicated MaHoSo, where its first copy is."""
+def flagged_select(everything: bool = False) -> str:
+    """Records under resolution (or every record) with, for a duplicated MaHoSo, where its
+    first copy is."""
     ignored = ", ".join(map(str, IGNORED_STATUSES))
+    where = "" if everything else f"WHERE COALESCE(r.status, 0) NOT IN ({ignored})"
     return f"""
 SELECT r.*, d.first_key, d.first_file
 FROM records AS r LEFT JOIN duplicates AS d ON d.dossier = r.dossier
-WHERE COALESCE(r.status, 0) NOT IN ({ignored})
+{where}
 """
 
 
@@ -134,31 +151,66 @@ def _problem_list(checks: list[Check]) -> str:
     return f"list_filter([{found}], lambda p: p IS NOT NULL)"
 
 
-def problems_select(checks: list[Check], relation: str = "flagged") -> str:
-    """A row per problem: file_index, row, dossier, check_order, code, column_name and
-    problem_values (JSON text). One scan: each record's problems as a list, then a row each.
-    Over `checked` (checked_select) the lists are already there."""
-    listed = "problem_list" if relation == "checked" else _problem_list(checks)
-    where = "problem_list IS NOT NULL" if relation == "checked" else _any_problem(checks)
+def checked_columns(checks: list[Check]) -> list[str]:
+    """The record's columns the checks read (their conditions, codes, columns and values)."""
+    names: dict[str, None] = {}
+    for check in checks:
+        for sql in (check.code, check.column, check.condition, check.values):
+            tree = sqlglot.parse_one(f"SELECT {sql}", read="duckdb")
+            names.update(dict.fromkeys(column.name for column in tree.find_all(exp.Column)))
+    return ["file_index", "row", "dossier", *(name for name in names if name not in _KEY_PARTS)]
+
+
+def problems_select(checks: list[Check]) -> str:
+    """A row per problem of the tallied records with one (tally_select): file_index, row,
+    dossier, check_order, code, column_name and problem_values (JSON text). The checks are
+    run again on these few records, from the columns the tally kept of each."""
     return f"""
 SELECT file_index, row, dossier, p.check_order, p.code, p.column_name, p.problem_values
 FROM (
-  SELECT file_index, row, dossier, UNNEST({listed}) AS p FROM {relation} WHERE {where}
+  SELECT file_index, row, dossier, UNNEST({_problem_list(checks)}) AS p
+  FROM (SELECT bad.* FROM tallied WHERE kind = 'bad') AS b
 ) AS found
 """
 
 
-def checked_select(checks: list[Check]) -> str:
-    """Each record under resolution once, with what the counts read and, for a record with
-    problems, its MaHoSo and the list of them (NULL when it has none). DuckDB keeps this as a
-    table: the files are parsed once, for the problems and the counts alike."""
-    return (
-        "SELECT file_index, row, field, unit, channel, received, due, ended, returned, status, "
-        "result_by_post, service_level, supplement_requests, supplement_days, "
-        f"CASE WHEN {_any_problem(checks)} THEN dossier END AS dossier, "
-        f"CASE WHEN {_any_problem(checks)} THEN {_problem_list(checks)} END AS problem_list "
-        "FROM flagged"
+def tally_select(checks: list[Check], options: DeriveOptions, among: Sequence[date]) -> str:
+    """Every record read, checked and measured in one pass, then tallied: a row per distinct
+    `kind` and measures (definitions.py, days ranked among `among`) with how many `records`.
+    Kinds: `ignored` (statuses 1 and 3: not under resolution, not checked), `bad` (a problem:
+    a row per record, `bad` holding the columns its checks read, for problems_select),
+    `excluded` (dropped by an option) and `counted`. Only counted rows keep their unit, field
+    and measures.
+
+    A record's problems are listed after the tally, from `bad`, and not here: DuckDB builds
+    a list of them for every record, even under CASE WHEN (as much as the rest of the pass)."""
+    ignored = ", ".join(map(str, IGNORED_STATUSES))
+    kind = (
+        f"CASE WHEN COALESCE(status, 0) IN ({ignored}) THEN 'ignored' "
+        f"WHEN {_any_problem(checks)} THEN 'bad' "
+        f"WHEN NOT ({included(options)}) THEN 'excluded' ELSE 'counted' END"
     )
+    measured = {
+        name: rank_sql(name, among) if name in DAYS else name for name in measure_names(options)
+    }
+    keys = {"unit": "unit", "field": "field", **measured}
+    kept = ",\n    ".join(
+        f"CASE WHEN kind = 'counted' THEN {sql} END AS {name}" for name, sql in keys.items()
+    )
+    names = ", ".join(keys)
+    bad = ", ".join(f"'{name}': {name}" for name in checked_columns(checks))
+    kinded = f"SELECT *, {kind} AS kind FROM ({flagged_select(everything=True)}) AS f"
+    return f"""
+SELECT kind, bad_key, {names}, count(*) AS records, any_value(bad) AS bad
+FROM (
+  SELECT kind,
+    CASE WHEN kind = 'bad' THEN {_KEY} END AS bad_key,
+    CASE WHEN kind = 'bad' THEN {{{bad}}} END AS bad,
+    {kept}
+  FROM ({measured_select(options, f"({kinded})")}) AS k
+) AS measured
+GROUP BY kind, bad_key, {names}
+"""
 
 
 def valid_select(checks: list[Check]) -> str:

@@ -1,18 +1,36 @@
-"""What each Biểu 06 count means, in one place: SQL over dossier records × periods.
+"""What each Biểu 06 count means, in one place: SQL over measured dossiers × periods.
 
-A record (table `records` below) has the normalized columns of records.py: unit, field, channel,
-status, received, due, ended, returned, result_by_post, service_level, supplement_requests,
-supplement_days. A period (table `periods`) has period, period_from, period_to. Dates are days.
+A record (normalized as records.py says) is first *measured* (`measured_select`): the few quantities
+the counts read, with the options applied once — when it ended (`end_day`: a terminal status's
+end date), when it was due (`due_day`: the appointment, plus the days waited for supplements),
+whether it ended before, on or after that day (`end_vs_due`: -1, 0, 1), whether it is late or on
+time whatever the dates say (`late_anyway`, `on_time_anyway`), whether it waits for the
+applicant (`waiting`), and its channel, way of return and service level as given. `COUNTS` gives
+each count as one condition on a measured record in a period (columns period_from, period_to).
+A count is the number of records meeting its condition.
 
-`TERMS` names the parts the options change (when a dossier ends, when it is due); `COUNTS` gives
-each count as one condition on a record in a period, written with those terms. A count is the
-number of records meeting its condition. Everything is plain SQL (CASE, SUM, GROUP BY, date
-comparison and date + days) so that sqlglot's transpilation from DuckDB to Spark SQL runs the
-same definitions on Apache Spark (`spark_sql`, which spark.py runs; normalize.py's record SQL
-goes the same way).
+Counting every record against every period costs records × periods evaluations. The counts
+never compare a record's day with anything but another day of the same record (end_vs_due,
+measured per record) or a period's first or last day. So a day can be replaced by its *rank*
+among the periods' boundaries (`boundaries`: each period's first day, last day and the day after
+it; `rank_sql`: how many boundaries are on or before the day) and every comparison keeps its
+truth: for a boundary b, day < b ⇔ rank(day) < rank(b), and for a last day t (t + 1 also a
+boundary) day <= t ⇔ rank(day) <= rank(t). Records with the same measures then count alike:
+checks.py tallies them in the one pass that checks them (table `tallied`: a row per distinct
+measured record, `records` how many), and `counts_sql` evaluates the conditions once per tally
+row and period, summing `records`. The conditions themselves read the same on days (explain,
+one unit's records) and on ranks.
+
+Everything is plain SQL (CASE, SUM … FILTER, GROUP BY, date comparison and date + days) so that
+sqlglot's transpilation from DuckDB to Spark SQL runs the same definitions on Apache Spark
+(`spark_sql`, which spark.py runs; normalize.py's record SQL goes the same way).
 """
 
 from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
 
 import sqlglot
 from sqlglot import exp
@@ -36,26 +54,40 @@ COUNT_NAMES = (
 )
 FULLY_ONLINE = "dossiers_fully_online"
 IN_PERIOD = "BETWEEN period_from AND period_to"
+ENDED_IN_PERIOD = f"(end_day {IN_PERIOD})"
+OPEN_AT_END = "(received <= period_to AND (end_day IS NULL OR end_day > period_to))"
+CARRIED_OVER = "(received < period_from AND (end_day IS NULL OR end_day >= period_from))"
 
-# Each count's condition ({term}s are in `terms`). The contract: /work/notes/dossier-spec.md.
+# Each count's condition on a measured record. The contract: /work/notes/dossier-spec.md.
 COUNTS: dict[str, str] = {
     "received_online": f"received {IN_PERIOD} AND channel = 2",
     "received_in_person": f"received {IN_PERIOD} AND channel = 1",
     "received_postal": f"received {IN_PERIOD} AND channel = 3",
-    "carried_over": "received < period_from AND ({end} IS NULL OR {end} >= period_from)",
-    "received_total": f"(received {IN_PERIOD} AND channel IN (1, 2, 3)) OR {{carried_over}}",
-    "resolved_early": "{ended_in_period} AND NOT {on_time_anyway} AND NOT {late_anyway} AND {end} < {due}",  # noqa: E501
-    "resolved_on_time": "{ended_in_period} AND ({on_time_anyway} OR (NOT {late_anyway} AND ({due} IS NULL OR {end} = {due})))",  # noqa: E501
-    "resolved_late": "{ended_in_period} AND NOT {on_time_anyway} AND ({late_anyway} OR {end} > {due})",  # noqa: E501
-    "resolved_total": "{ended_in_period}",
-    "pending_within_due": "{open_at_end} AND ({due} IS NULL OR {due} >= period_to OR status IN (5, 6))",  # noqa: E501
-    "pending_past_due": "{open_at_end} AND {due} < period_to AND status NOT IN (5, 6)",
+    "carried_over": CARRIED_OVER,
+    "received_total": f"(received {IN_PERIOD} AND channel IN (1, 2, 3)) OR {CARRIED_OVER}",
+    "resolved_early": f"{ENDED_IN_PERIOD} AND NOT on_time_anyway AND NOT late_anyway "
+    "AND end_vs_due < 0",
+    "resolved_on_time": f"{ENDED_IN_PERIOD} AND (on_time_anyway OR (NOT late_anyway "
+    "AND (due_day IS NULL OR end_vs_due = 0)))",
+    "resolved_late": f"{ENDED_IN_PERIOD} AND NOT on_time_anyway "
+    "AND (late_anyway OR end_vs_due > 0)",
+    "resolved_total": ENDED_IN_PERIOD,
+    "pending_within_due": f"{OPEN_AT_END} AND (due_day IS NULL OR due_day >= period_to OR waiting)",
+    "pending_past_due": f"{OPEN_AT_END} AND due_day < period_to AND NOT waiting",
     "returned_total": f"returned {IN_PERIOD}",
     "returned_postal": f"returned {IN_PERIOD} AND result_by_post = 1",
 }
 INDICATORS: dict[str, str] = {
     FULLY_ONLINE: f"received {IN_PERIOD} AND channel = 2 AND service_level = 4",
 }
+# The measures that are days (ranked when tallied); the others are codes and flags.
+DAYS = ("received", "returned", "end_day", "due_day")
+# Records that can be in some count of a period: received by its end and not ended before it
+# began, or returned in it. Only to skip the others early.
+RELEVANT = (
+    "((received <= period_to AND (end_day IS NULL OR end_day >= period_from)) "
+    f"OR returned {IN_PERIOD})"
+)
 # explain(): why a dossier is where it is, by its place in the form.
 JUDGED = (
     "early",
@@ -68,60 +100,100 @@ JUDGED = (
 _DAY = "CAST({} AS VARCHAR)"
 
 
-def terms(options: DeriveOptions) -> dict[str, str]:
-    """The parts of the definitions the options choose, each as SQL."""
+def derived_measures(options: DeriveOptions) -> dict[str, str]:
+    """The measures that are not a record's own column, as SQL on a normalized record."""
     terminal = ", ".join(map(str, options.terminal_statuses))
     end_column = "ended" if options.end_date == "processing-ended" else "returned"
-    end = f"(CASE WHEN status IN ({terminal}) THEN {end_column} END)"
-    due = "(due + CAST(supplement_days AS INTEGER))"
+    due = "due + CAST(supplement_days AS INTEGER)"
     if options.supplement_wait == "counted":
         due = "due"
-    late_anyway = "(supplement_requests > 1)"
-    if options.repeated_supplements == "judged":
-        late_anyway = "(1 = 0)"
-    on_time_anyway = "(status = 7)" if options.withdrawn == "on-time" else "(1 = 0)"
+    late_anyway = "false" if options.repeated_supplements == "judged" else "supplement_requests > 1"
     return {
-        "end": end,
-        "due": due,
+        "end_day": f"CASE WHEN status IN ({terminal}) THEN {end_column} END",
+        "due_day": due,
         "late_anyway": late_anyway,
-        "on_time_anyway": on_time_anyway,
-        "ended_in_period": f"({end} {IN_PERIOD})",
-        "open_at_end": f"(received <= period_to AND ({end} IS NULL OR {end} > period_to))",
+        "on_time_anyway": "status = 7" if options.withdrawn == "on-time" else "false",
+        "waiting": "status IN (5, 6)",
     }
 
 
+# Read from end_day and due_day (a second step: each is written once).
+END_VS_DUE = (
+    "CASE WHEN end_day < due_day THEN -1 WHEN end_day = due_day THEN 0 "
+    "WHEN end_day > due_day THEN 1 END"
+)
+
+
+def measure_names(options: DeriveOptions) -> list[str]:
+    """What the counts read of a record: its own columns, and the derived measures."""
+    given = ["channel", "result_by_post", "received", "returned"]
+    given += ["service_level"] if options.fully_online else []
+    return [*given, *derived_measures(options), "end_vs_due"]
+
+
+def measured_select(options: DeriveOptions, relation: str) -> str:
+    """`relation`'s rows with the derived measures added (definitions: the module docstring)."""
+    derived = ", ".join(f"{sql} AS {name}" for name, sql in derived_measures(options).items())
+    return (
+        f"SELECT m.*, {END_VS_DUE} AS end_vs_due "
+        f"FROM (SELECT r.*, {derived} FROM {relation} AS r) AS m"
+    )
+
+
 def conditions(options: DeriveOptions) -> dict[str, str]:
-    """Each count's condition as SQL for these options (and the indicator, when asked for)."""
-    named = terms(options)
-    named["carried_over"] = "(" + COUNTS["carried_over"].format(**named) + ")"
+    """Each count's condition (and the indicator's, when asked for), parenthesized."""
     wanted = {**COUNTS, **(INDICATORS if options.fully_online else {})}
-    return {name: "(" + condition.format(**named) + ")" for name, condition in wanted.items()}
+    return {name: f"({condition})" for name, condition in wanted.items()}
 
 
 def included(options: DeriveOptions) -> str:
     """Records an option drops from every count (withdrawn or refused, `excluded`)."""
     excluded = options.excluded_statuses
-    return f"status NOT IN ({', '.join(map(str, excluded))})" if excluded else "1 = 1"
+    return f"status NOT IN ({', '.join(map(str, excluded))})" if excluded else "true"
 
 
-def relevant(options: DeriveOptions) -> str:
-    """Records that can be in some count of a period: received by its end and not ended before
-    it began, or returned in it. Only to skip the others early."""
-    end = terms(options)["end"]
+def boundaries(periods: Iterable[tuple[date, date]]) -> list[date]:
+    """The days a period starts, ends and is over: what ranks are taken among."""
+    days = {day for start, end in periods for day in (start, end, end + timedelta(days=1))}
+    return sorted(days)
+
+
+def rank_sql(day: str, among: Sequence[date]) -> str:
+    """How many of `among` are on or before `day` (NULL when it is NULL): looked up in a list
+    of the ranks of the days from the one before the first boundary to the last (a day outside
+    takes the rank of the nearest end), one subtraction and one index per day."""
+    if not among:
+        return f"CASE WHEN {day} IS NOT NULL THEN 0 END"
+    first = among[0] - timedelta(days=1)
+    span = (among[-1] - first).days
+    ranks = [bisect_right(among, first + timedelta(days=offset)) for offset in range(span + 1)]
+    offset = f"date_diff('day', DATE '{first.isoformat()}', {day})"
+    listed = ", ".join(map(str, ranks))
+    # greatest and least skip NULLs: a day not given is kept NULL by the CASE.
     return (
-        f"((received <= period_to AND ({end} IS NULL OR {end} >= period_from)) "
-        f"OR returned {IN_PERIOD})"
+        f"CASE WHEN {day} IS NOT NULL THEN [{listed}][least(greatest({offset}, 0), {span}) + 1] END"
     )
 
 
-def counts_sql(options: DeriveOptions, records: str = "records", periods: str = "periods") -> str:
-    """The counts per unit × period (field NULL) and per unit × period × field; a row only
-    where something is counted (a unit with records but none in a period reports nothing).
-    Records are counted once, per unit × period × field; the unit totals add those up (a
-    grouping set over the small result, not a second pass over the records)."""
-    wanted = conditions(options)
+def ranked_periods_sql(among: Sequence[date], periods: str = "periods") -> str:
+    """The periods with their first and last days as ranks (as tallied days are)."""
+    return (
+        f"SELECT period, {rank_sql('period_from', among)} AS period_from, "
+        f"{rank_sql('period_to', among)} AS period_to FROM {periods}"
+    )
+
+
+def counts_sql(
+    tallied: str = "tallied", periods: str = "periods", *, fully_online: bool = False
+) -> str:
+    """The counts per unit × period (field NULL) and per unit × period × field, from tallied
+    measured records (`records` of each) and periods in the same terms (days, or ranks); a row
+    only where something is counted. The unit totals add up the fields' (a grouping set over
+    the small result, not a second pass)."""
+    wanted = {**COUNTS, **(INDICATORS if fully_online else {})}
     counts = ",\n  ".join(
-        f"count(*) FILTER (WHERE {condition}) AS {name}" for name, condition in wanted.items()
+        f"CAST(COALESCE(SUM(records) FILTER (WHERE {condition}), 0) AS BIGINT) AS {name}"
+        for name, condition in wanted.items()
     )
     sums = ", ".join(f"CAST(SUM({name}) AS BIGINT) AS {name}" for name in wanted)
     names = ", ".join(wanted)
@@ -132,8 +204,8 @@ SELECT unit, period, CASE WHEN GROUPING(field) = 1 THEN NULL ELSE field END AS f
 FROM (
   SELECT unit, period, field,
   {counts}
-  FROM (SELECT r.*, p.period, p.period_from, p.period_to FROM {records} AS r CROSS JOIN {periods} AS p) AS d
-  WHERE {included(options)} AND {relevant(options)}
+  FROM (SELECT t.*, p.period, p.period_from, p.period_to FROM {tallied} AS t CROSS JOIN {periods} AS p) AS d
+  WHERE {RELEVANT}
   GROUP BY unit, period, field
 ) AS by_field
 GROUP BY GROUPING SETS ((unit, period), (unit, period, field))
@@ -144,7 +216,7 @@ ORDER BY unit, period, field NULLS FIRST
 
 
 def judged_sql(options: DeriveOptions) -> str:
-    """Where a record stands at a period's end, as one of JUDGED (not carried_over)."""
+    """Where a measured record stands at a period's end, as one of JUDGED (not carried_over)."""
     wanted = conditions(options)
     outcomes = {
         "early": "resolved_early",
@@ -157,13 +229,13 @@ def judged_sql(options: DeriveOptions) -> str:
     return f"CASE {whens} END"
 
 
-def reason_sql(options: DeriveOptions) -> str:
-    """Why, in a few words: dates and the rule that decided (explain's `reason` column)."""
-    named = terms(options)
-    end, due = _DAY.format(named["end"]), _DAY.format(named["due"])
+def reason_sql() -> str:
+    """Why, in a few words: dates and the rule that decided (explain's `reason` column), from
+    a measured record's days (end_day, due_day) and what it was given."""
+    end, due = _DAY.format("end_day"), _DAY.format("due_day")
     due_text = (
-        f"CASE WHEN {named['due']} IS NULL THEN 'no due date' "
-        f"WHEN supplement_days > 0 AND {named['due']} <> due THEN 'due ' || {due} || "
+        "CASE WHEN due_day IS NULL THEN 'no due date' "
+        f"WHEN supplement_days > 0 AND due_day <> due THEN 'due ' || {due} || "
         f"' (' || {_DAY.format('due')} || ' + ' || CAST(supplement_days AS VARCHAR) || "
         "' days waiting for supplements)' "
         f"ELSE 'due ' || {due} END"
@@ -172,15 +244,15 @@ def reason_sql(options: DeriveOptions) -> str:
   WHEN 'carried_over' THEN 'received ' || {_DAY.format("received")} || ', before '
     || {_DAY.format("period_from")} || ', open then'
   WHEN 'early' THEN 'ended ' || {end} || ' before ' || ({due_text})
-  WHEN 'on_time' THEN CASE WHEN {named["on_time_anyway"]}
+  WHEN 'on_time' THEN CASE WHEN on_time_anyway
     THEN 'withdrawn ' || {end} || ', counted on time'
     ELSE 'ended ' || {end} || ' on ' || ({due_text}) END
-  WHEN 'late' THEN CASE WHEN {named["late_anyway"]}
+  WHEN 'late' THEN CASE WHEN late_anyway
     THEN 'ended ' || {end} || ' after ' || CAST(supplement_requests AS VARCHAR)
       || ' supplement requests (more than one is late)'
     ELSE 'ended ' || {end} || ' after ' || ({due_text}) END
   WHEN 'pending_within_due' THEN 'open at ' || {_DAY.format("period_to")} || ', ' || CASE
-    WHEN status IN (5, 6) AND {named["due"]} < period_to
+    WHEN waiting AND due_day < period_to
     THEN 'waiting for a supplement or a financial obligation (status '
       || CAST(status AS VARCHAR) || ')'
     ELSE ({due_text}) END
@@ -190,18 +262,18 @@ END"""
 
 def explain_sql(options: DeriveOptions, records: str = "records", periods: str = "periods") -> str:
     """The records behind one unit × period's counts (the caller narrows `records` to the unit
-    and gives one period): a row per record with its outcome, one more for each carried over."""
-    named = terms(options)
-    carried = conditions(options)["carried_over"]
-    both = f"FROM {records} AS r CROSS JOIN {periods} AS p WHERE {included(options)}"
+    and gives one period): a row per record with its outcome, one more for each carried over.
+    Days are compared as days here (no ranks: one unit's records are few)."""
+    kept = f"(SELECT * FROM {records} WHERE {included(options)})"
+    both = f"FROM ({measured_select(options, kept)}) AS m CROSS JOIN {periods} AS p"
     return f"""
 SELECT file, row, dossier, procedure, field, channel, status, received, due,
-  {named["due"]} AS due_counted, {named["end"]} AS ended, supplement_requests, supplement_days,
-  judged, {reason_sql(options)} AS reason
+  due_day AS due_counted, end_day AS ended, supplement_requests, supplement_days,
+  judged, {reason_sql()} AS reason
 FROM (
-  SELECT r.*, p.period_from, p.period_to, {judged_sql(options)} AS judged {both}
+  SELECT m.*, p.period_from, p.period_to, {judged_sql(options)} AS judged {both}
   UNION ALL
-  SELECT r.*, p.period_from, p.period_to, 'carried_over' AS judged {both} AND {carried}
+  SELECT m.*, p.period_from, p.period_to, 'carried_over' AS judged {both} WHERE {CARRIED_OVER}
 ) AS j
 WHERE judged IS NOT NULL
 ORDER BY judged, received, dossier

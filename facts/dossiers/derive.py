@@ -5,10 +5,11 @@
     derivation.as_fact_document()    # {"schema": "cchc-facts/1", "reports": [...]}
 
 The stages: every file as DuckDB's view `records` (records.py, normalize.py: a Parquet file is
-read where it lies), the MaHoSo given twice, then one pass that checks each record (checks.py)
-and keeps what the counts need in the table `checked`, and the counts over its records without
-problems (definitions.py). The files are parsed once for the checks and the counts; Apache Spark
-runs the same SQL (spark.py). A record with a problem is left out of every count and listed
+read where it lies), the MaHoSo given twice, then one pass that checks and measures each record
+and tallies them (checks.py's tally_select: the table `tallied`, a row per distinct measured
+record and one per record with a problem), and the counts over the tally (definitions.py). The
+files are parsed once for the checks and the counts; Apache Spark runs the same SQL (spark.py).
+A record with a problem is left out of every count and listed
 (at most LISTED of them; every one is counted). When more than `bad_row_limit` of the rows read
 are bad, DossierError stops the run with the problems.
 """
@@ -27,19 +28,20 @@ import orjson
 import polars as pl
 
 from cchc.facts.dossiers.checks import (
-    IGNORED_STATUSES,
-    checked_select,
     duplicates_select,
     flagged_select,
     problems_select,
     record_checks,
+    tally_select,
     valid_select,
 )
 from cchc.facts.dossiers.definitions import (
     COUNT_NAMES,
     FULLY_ONLINE,
+    boundaries,
     counts_sql,
     explain_sql,
+    ranked_periods_sql,
 )
 from cchc.facts.dossiers.mapping import Mapping, UnitEntry, as_mapping
 from cchc.facts.dossiers.normalize import SourceFile, sql_string
@@ -114,11 +116,18 @@ def derive_counts(
     a file or the mapping cannot be used, or when too many rows are bad."""
     say = progress or _quiet
     parsed = as_mapping(mapping)
-    with _checked_records(sources, options, parsed, say) as (connection, summary):
-        raise_when_too_bad(summary, options)
-        wanted = unique_periods(periods)
-        say(f"counting {len(wanted)} periods")
+    wanted = unique_periods(periods)
+    with _read_records(sources, options, parsed, say) as (connection, loaded):
+        say("checking records")
         _periods_table(connection, wanted)
+        among = boundaries((period.start, period.end) for period in wanted)
+        checks = record_checks(options)
+        connection.execute(f"CREATE TEMP TABLE tallied AS {tally_select(checks, options, among)}")
+        connection.execute(f"CREATE TABLE problems AS {problems_select(checks)}")
+        summary = _summarise(connection, loaded)
+        raise_when_too_bad(summary, options)
+        say(f"counting {len(wanted)} periods")
+        connection.execute(f"CREATE VIEW ranked_periods AS {ranked_periods_sql(among)}")
         counts = _counts_frame(connection, options)
         say(f"counted {counts.height:,} rows")
     return summary.derivation(counts, options, parsed)
@@ -151,7 +160,9 @@ def explain(
     `judged` = carried_over for each dossier carried over, so that counting rows by `judged`
     gives the form's columns. Records with problems are not shown; no threshold applies."""
     parsed = as_mapping(mapping)
-    with _checked_records(sources, options, parsed, _quiet) as (connection, _):
+    with _read_records(sources, options, parsed, _quiet) as (connection, _):
+        valid = valid_select(record_checks(options))
+        connection.execute(f"CREATE VIEW explained_records AS {valid}")
         _periods_table(connection, [Period.parse(period)])
         connection.execute(
             "CREATE VIEW unit_records AS SELECT files.path AS file, v.* "
@@ -195,35 +206,28 @@ def _quiet(_: str) -> None:
 
 
 @contextmanager
-def _checked_records(
+def _read_records(
     sources: Sequence[Path], options: DeriveOptions, mapping: Mapping, say: Progress
-) -> Iterator[tuple[duckdb.DuckDBPyConnection, Summary]]:
-    """A DuckDB database holding the records read and checked (the view `valid_records`), and
-    what the checks found. The database and its spill files are removed afterwards."""
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, LoadedSources]]:
+    """A DuckDB database with the records read (the view `records`), the MaHoSo given more
+    than once (`duplicates`) and the records flagged with them (`flagged`). The database and
+    its spill files are removed afterwards."""
     connection, work = open_engine()
     try:
         loaded = load_sources(connection, sources, options, mapping, say, LISTED)
-        say("checking records")
-        checks = record_checks(options)
         connection.execute(f"CREATE TABLE duplicates AS {duplicates_select()}")
         connection.execute(f"CREATE VIEW flagged AS {flagged_select()}")
-        connection.execute(f"CREATE TEMP TABLE checked AS {checked_select(checks)}")
-        connection.execute(f"CREATE TABLE problems AS {problems_select(checks, 'checked')}")
-        connection.execute(
-            "CREATE VIEW valid_records AS SELECT * FROM checked WHERE problem_list IS NULL"
-        )
-        connection.execute(f"CREATE VIEW explained_records AS {valid_select(checks)}")
-        yield connection, _summarise(connection, loaded)
+        yield connection, loaded
     finally:
         connection.close()
         work.cleanup()
 
 
 def _summarise(connection: duckdb.DuckDBPyConnection, loaded: LoadedSources) -> Summary:
-    ignored = ", ".join(map(str, IGNORED_STATUSES))
-    (rows_ignored,) = _one(connection, f"SELECT count(*) FROM records WHERE status IN ({ignored})")
-    (rows_bad,) = _one(
-        connection, "SELECT count(*) FROM (SELECT DISTINCT file_index, row FROM problems)"
+    rows_ignored, rows_bad = _one(
+        connection,
+        "SELECT COALESCE(SUM(records) FILTER (WHERE kind = 'ignored'), 0), "
+        "count(*) FILTER (WHERE kind = 'bad') FROM tallied",
     )
     by_code = dict(
         connection.execute("SELECT code, count(*) FROM problems GROUP BY code").fetchall()
@@ -276,7 +280,9 @@ def _periods_table(connection: duckdb.DuckDBPyConnection, periods: list[Period])
 
 
 def _counts_frame(connection: duckdb.DuckDBPyConnection, options: DeriveOptions) -> pl.DataFrame:
-    cursor = connection.execute(counts_sql(options, "valid_records", "periods"))
+    counted = "(SELECT * FROM tallied WHERE kind = 'counted')"
+    sql = counts_sql(counted, "ranked_periods", fully_online=options.fully_online)
+    cursor = connection.execute(sql)
     columns = [description[0] for description in cursor.description or ()]
     return counts_frame(cursor.fetchall(), columns)
 

@@ -86,14 +86,22 @@ def full_match(text: str, pattern: str) -> str:
 
 
 def text_sql(expression: str) -> str:
-    """A cell as trimmed text, NULL when empty. Most cells have nothing to trim: they are kept
-    as they are without calling trim (a trim of six characters costs more than the rest)."""
+    """A cell as trimmed text, NULL when empty. Most cells begin and end with a printable ASCII
+    character: they are kept as they are without calling trim (trimming six kinds of blank
+    costs more than the rest of a cell's reading); the others are trimmed."""
     cell = f"CAST({expression} AS VARCHAR)"
-    clean = " AND ".join(
-        f"ascii({end}) > 32 AND ascii({end}) <> 160 AND ascii({end}) <> 65279"
-        for end in (cell, f"substr({cell}, -1)")
+    clean = f"ascii({cell}) BETWEEN 33 AND 126 AND ascii(substr({cell}, -1)) BETWEEN 33 AND 126"
+    return f"CASE WHEN {clean} THEN {cell} ELSE NULLIF(trim({cell}, {_BLANKS}), '') END"
+
+
+def raw_day_sql(cell: str) -> str:
+    """The day a cell names, read as it is first and trimmed only when that fails (a date is
+    most of a record's reading: the usual cell is read once)."""
+    text = f"CAST({cell} AS VARCHAR)"
+    return (
+        f"COALESCE({parsed_day_sql(text)}, "
+        f"CASE WHEN {text} IS NOT NULL THEN {parsed_day_sql(text_sql(cell))} END)"
     )
-    return f"NULLIF(CASE WHEN {clean} THEN {cell} ELSE trim({cell}, {_BLANKS}) END, '')"
 
 
 def date_sql(text: str) -> str:
@@ -103,7 +111,7 @@ def date_sql(text: str) -> str:
 
 def in_years(day: str) -> str:
     """A parsed day, NULL when out of the years dates may name (1900–2100)."""
-    return f"CASE WHEN year({day}) BETWEEN 1900 AND 2100 THEN {day} END"
+    return f"CASE WHEN {day} BETWEEN DATE '1900-01-01' AND DATE '2100-12-31' THEN {day} END"
 
 
 def parsed_day_sql(text: str) -> str:
@@ -169,7 +177,7 @@ mapped AS (
 ),
 parsed AS (
   SELECT *,
-    {", ".join(f"{parsed_day_sql(national)} AS {name}_day" for name, national in DATE_COLUMNS.items())},
+    {", ".join(f"{raw_day_sql(national)} AS {name}_day" for name, national in DATE_COLUMNS.items())},
     {", ".join(f"{_code_sql(source, mapping, name)} AS {name}_code" for name, _, _ in CODES)},
     {_supplement_list_sql(source)} AS supplement_list
   FROM mapped
@@ -191,7 +199,7 @@ SELECT CAST({source.index} AS INTEGER) AS file_index, CAST(row AS BIGINT) AS row
   CASE WHEN field_code = '' THEN MaLinhVuc END AS field_bad,
   CASE WHEN NOT unit_ok THEN unit_text END AS unit_bad,
   {", ".join(f"{_code_bad_sql(name)} AS {name}_bad" for name, _, _ in CODES)},
-  {", ".join(f"CASE WHEN {name} IS NULL THEN {national} END AS {name}_bad" for name, national in DATE_COLUMNS.items())},
+  {", ".join(f"CASE WHEN {name} IS NULL THEN {text_sql(national)} END AS {name}_bad" for name, national in DATE_COLUMNS.items())},
   {_supplement_problem_sql(source)}
 FROM valued
 """  # noqa: E501
@@ -267,6 +275,8 @@ def _cell(source: SourceFile, national: str) -> str:
     if name is None:
         return "CAST(NULL AS VARCHAR)"
     kind = source.types.get(name, "VARCHAR")
+    if national in DATE_COLUMNS.values():  # read as they are: raw_day_sql trims on failure
+        return f"CAST({sql_name(name)} AS VARCHAR)"
     if national == LIST_COLUMN and source.kind == "parquet" and kind not in ("VARCHAR", "JSON"):
         return text_sql(f"to_json({sql_name(name)})")
     if kind in _INTEGER_TYPES:

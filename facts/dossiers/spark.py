@@ -6,8 +6,8 @@
 
 The same `Derivation` as `derive_counts` (DuckDB), from the same SQL: every statement Spark runs
 is the DuckDB SQL of the DuckDB path, transpiled by sqlglot (definitions.spark_sql) — the
-normalization of each file (normalize.record_select), the duplicates and the record checks
-(checks.py), and the counts (definitions.counts_sql). A change to a definition, a check or the
+normalization of each file (normalize.record_select), the duplicates, the record checks and
+the tally (checks.py), and the counts (definitions.counts_sql). A change to a definition, a check or the
 reading of a value changes both engines. Only the reading of the files is Spark's own
 (spark.read, with the row's place in the file as `file_row_number`), and the small tables (the
 mapping, the periods) are made from Python lists.
@@ -38,18 +38,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cchc.facts.dossiers.checks import (
-    IGNORED_STATUSES,
     duplicates_select,
-    flagged_select,
     problems_select,
     record_checks,
-    valid_select,
+    tally_select,
 )
-from cchc.facts.dossiers.definitions import counts_sql, spark_sql
+from cchc.facts.dossiers.definitions import (
+    boundaries,
+    counts_sql,
+    ranked_periods_sql,
+    spark_sql,
+)
 from cchc.facts.dossiers.derive import (
     LISTED,
     Derivation,
@@ -122,15 +126,18 @@ def derive_counts_spark(
     session.conf.set("spark.sql.session.timeZone", TIME_ZONE)
     files = _read_files(session, sources, options, parsed, say)
     _register_tables(session, files, parsed)
-    say("checking records")
-    summary = _check(session, files, options)
-    raise_when_too_bad(summary, options)
     wanted = unique_periods(periods)
-    say(f"counting {len(wanted)} periods")
     rows = [(str(p), p.start, p.end) for p in wanted]
     schema = "period STRING, period_from DATE, period_to DATE"
     session.createDataFrame(rows, schema).createOrReplaceTempView("periods")
-    result = _sql(session, counts_sql(options, "valid_records", "periods"))
+    among = boundaries((period.start, period.end) for period in wanted)
+    say("checking records")
+    summary = _check(session, files, options, among)
+    raise_when_too_bad(summary, options)
+    say(f"counting {len(wanted)} periods")
+    _sql(session, ranked_periods_sql(among)).createOrReplaceTempView("ranked_periods")
+    counted = "(SELECT * FROM tallied WHERE kind = 'counted')"
+    result = _sql(session, counts_sql(counted, "ranked_periods", fully_online=options.fully_online))
     counts = counts_frame([tuple(row) for row in result.collect()], result.columns)
     say(f"counted {counts.height:,} rows")
     return summary.derivation(counts, options, parsed)
@@ -255,24 +262,30 @@ def _register_tables(
 
 
 def _check(
-    session: SparkSession, files: list[tuple[SourceFile, DataFrame, int]], options: DeriveOptions
+    session: SparkSession,
+    files: list[tuple[SourceFile, DataFrame, int]],
+    options: DeriveOptions,
+    among: list[date],
 ) -> Summary:
-    """checks.py's statements: duplicates (kept), flagged, problems (kept), valid_records."""
+    """checks.py's statements: duplicates (kept), the tally (kept) and its problems (kept)."""
     checks = record_checks(options)
     _sql(session, duplicates_select()).cache().createOrReplaceTempView("duplicates")
-    _sql(session, flagged_select()).createOrReplaceTempView("flagged")
+    tallied = _sql(session, tally_select(checks, options, among)).cache()
+    tallied.createOrReplaceTempView("tallied")
     problems = _sql(session, problems_select(checks)).cache()
-    _sql(session, valid_select(checks)).createOrReplaceTempView("valid_records")
-    ignored = ", ".join(map(str, IGNORED_STATUSES))
-    rows_ignored = _sql(session, f"SELECT count(*) FROM records WHERE status IN ({ignored})")
+    kinds = _sql(
+        session,
+        "SELECT COALESCE(SUM(records) FILTER (WHERE kind = 'ignored'), 0), "
+        "count(*) FILTER (WHERE kind = 'bad') FROM tallied",
+    ).collect()[0]
     codes = problems.groupBy("code").count().collect()
     by_code = {str(row[0]): int(row[1]) for row in codes}
     listed = problems.orderBy("file_index", "row", "check_order").limit(LISTED).collect()
     by_index = {source.index: source for source, _, _ in files}
     return Summary(
         sum(rows for _, _, rows in files),
-        int(rows_ignored.collect()[0][0]),
-        problems.select("file_index", "row").distinct().count(),
+        int(kinds[0]),
+        int(kinds[1]),
         sum(by_code.values()),
         dict(sorted(by_code.items())),
         [_listed(by_index, row) for row in listed],
