@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cchc.app import InputError, catalogue, plans_by_id
+from cchc.facts.format import UNIT_KINDS
 from cchc.facts.load import FactError, load_fact_files
-from cchc.facts.model import UNIT_KINDS, Unit
+from cchc.facts.model import Unit
 from cchc.facts.periods import Period, PeriodError
 from cchc.facts.problems import Place, Problem
 from cchc.reports import needs as needs_report

@@ -34,6 +34,7 @@ from cchc.facts.files import (
     read_fact_text,
     total_size_problems,
 )
+from cchc.facts.format import SCHEMA, UNIT_KINDS
 from cchc.facts.periods import MAX_YEAR, MIN_YEAR, Period, PeriodError
 from cchc.facts.tables import (
     LONG_SCHEMAS,
@@ -46,8 +47,6 @@ from cchc.facts.values import MAX_COUNT
 from cchc.facts.vocabulary import ALL, Vocabulary
 
 FAST_SUFFIXES = frozenset({".json", ".ndjson", ".jsonl"})
-SCHEMA = "cchc-facts/1"
-UNIT_KINDS = frozenset({"city", "department", "district", "division", "commune"})
 UNIT_KEYS = frozenset({"id", "name", "kind", "parent", "agency", "fields"})
 REPORT_KEYS = frozenset(
     {

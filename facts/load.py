@@ -28,6 +28,7 @@ from cchc.facts.files import (
     unreadable_workbook,
 )
 from cchc.facts.files import expand_fact_paths as _expand
+from cchc.facts.format import SCHEMA
 from cchc.facts.model import FactSet, Report, ReportProblem, Unit, report_problems
 from cchc.facts.notices import Notice
 from cchc.facts.periods import Period
@@ -38,7 +39,6 @@ from cchc.facts.values import clean_text, did_you_mean, excerpt
 from cchc.facts.vocabulary import Vocabulary, plans_of
 from cchc.facts.workbooks import workbook_rows
 
-SCHEMA = "cchc-facts/1"
 FINDINGS_SCHEMA_PREFIX = "cchc-findings/"
 TOP_LEVEL_KEYS = ("schema", "jurisdiction", "units", "reports")
 CSV_TABLES = (

@@ -41,7 +41,6 @@ from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATOR
 # district: a district-level committee; division: a phòng/ban inside a district committee;
 # commune: a commune, ward or township committee.
 UnitKind = Literal["city", "department", "district", "division", "commune"]
-UNIT_KINDS: tuple[str, ...] = ("city", "department", "district", "division", "commune")
 
 Text = Annotated[str, BeforeValidator(clean_text)]
 Identifier = Annotated[

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from cchc.facts.model import UNIT_KINDS, Report, ReportProblem, report_problems
+from cchc.facts.format import UNIT_KINDS
+from cchc.facts.model import Report, ReportProblem, report_problems
 from cchc.facts.problems import Place, Problem, Value
 from cchc.facts.values import did_you_mean, excerpt
 from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, INDICATORS

@@ -18,7 +18,8 @@ from pydantic import (
     model_validator,
 )
 
-from cchc.facts.model import UNIT_KINDS, Unit, UnitKind
+from cchc.facts.format import UNIT_KINDS
+from cchc.facts.model import Unit, UnitKind
 from cchc.facts.periods import Period
 from cchc.facts.vocabulary import DOSSIER_FIELDS, DUTIES, EVENT_KINDS, INDICATORS
 from cchc.rules.metrics import metric

@@ -245,3 +245,13 @@ def test_an_unknown_csv_table_or_column_is_refused(tmp_path: Path) -> None:
 def test_periods_span_their_months(text: str, start: str, end: str) -> None:
     period = Period.parse(text)
     assert (period.start.isoformat(), period.end.isoformat(), str(period)) == (start, end, text)
+
+
+def test_the_unit_kinds_are_one_list() -> None:
+    """The fact format names the kinds once (facts/format.py); the model's type says the same."""
+    from typing import get_args
+
+    from cchc.facts.format import UNIT_KINDS
+    from cchc.facts.model import UnitKind
+
+    assert get_args(UnitKind) == UNIT_KINDS

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cchc.app import InputError
-from cchc.facts.model import UNIT_KINDS
+from cchc.facts.format import UNIT_KINDS
 from cchc.needs_app import needs_text, plan_needs
 from cchc.reports.needs import render
 from cchc.rules.catalogue import Catalogue

@@ -179,8 +179,8 @@ def tally_select(checks: list[Check], options: DeriveOptions, among: Sequence[da
     `kind` and measures (definitions.py, days ranked among `among`) with how many `records`.
     Kinds: `ignored` (statuses 1 and 3: not under resolution, not checked), `bad` (a problem:
     a row per record, `bad` holding the columns its checks read, for problems_select),
-    `excluded` (dropped by an option) and `counted`. Only counted rows keep their unit, field
-    and measures.
+    `excluded` (dropped by an option) and `counted`. Only counted rows keep their unit and
+    field.
 
     A record's problems are listed after the tally, from `bad`, and not here: DuckDB builds
     a list of them for every record, even under CASE WHEN (as much as the rest of the pass)."""
@@ -193,11 +193,13 @@ def tally_select(checks: list[Check], options: DeriveOptions, among: Sequence[da
     measured = {
         name: rank_sql(name, among) if name in DAYS else name for name in measure_names(options)
     }
-    keys = {"unit": "unit", "field": "field", **measured}
+    # An uncounted record keeps no unit and field: they fall into a few rows (by their
+    # measures, never read), and only two columns pay for it.
     kept = ",\n    ".join(
-        f"CASE WHEN kind = 'counted' THEN {sql} END AS {name}" for name, sql in keys.items()
+        [f"CASE WHEN kind = 'counted' THEN {name} END AS {name}" for name in ("unit", "field")]
+        + [f"{sql} AS {name}" for name, sql in measured.items()]
     )
-    names = ", ".join(keys)
+    names = ", ".join(["unit", "field", *measured])
     bad = ", ".join(f"'{name}': {name}" for name in checked_columns(checks))
     kinded = f"SELECT *, {kind} AS kind FROM ({flagged_select(everything=True)}) AS f"
     return f"""

@@ -48,7 +48,7 @@ from cchc.facts.dossiers.normalize import SourceFile, sql_string
 from cchc.facts.dossiers.options import DeriveOptions
 from cchc.facts.dossiers.problems import DossierError, RecordProblem
 from cchc.facts.dossiers.records import LoadedSources, load_sources, open_engine
-from cchc.facts.load import SCHEMA
+from cchc.facts.format import SCHEMA
 from cchc.facts.periods import Period
 
 LISTED = 1000  # problems kept with their place; all are counted

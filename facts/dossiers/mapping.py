@@ -36,7 +36,7 @@ from typing import Any
 import yaml
 
 from cchc.facts.dossiers.problems import DossierError, RecordProblem, file_problem
-from cchc.facts.model import UNIT_KINDS
+from cchc.facts.format import UNIT_KINDS
 
 NATIONAL_COLUMNS = (
     "MaHoSo",

@@ -168,7 +168,7 @@ def record_select(source: SourceFile, relation: str, mapping: Mapping) -> str:
     holds the file's columns and `file_row_number`; the mapping's tables `unit_map`,
     `field_map` and `value_map` are joined only when it has entries for them."""
     return f"""
-WITH src AS (SELECT file_row_number + 1 AS row, {_cells(source)} FROM {relation}),
+WITH src AS (SELECT file_row_number + 1 AS row, {_cells(source, mapping)} FROM {relation}),
 mapped AS (
   SELECT src.*,
     {_mapped_sql(mapping)}
@@ -198,16 +198,23 @@ SELECT CAST({source.index} AS INTEGER) AS file_index, CAST(row AS BIGINT) AS row
   {_supplement_counts_sql(source)},
   CASE WHEN field_code = '' THEN MaLinhVuc END AS field_bad,
   CASE WHEN NOT unit_ok THEN unit_text END AS unit_bad,
-  {", ".join(f"{_code_bad_sql(name)} AS {name}_bad" for name, _, _ in CODES)},
+  {", ".join(f"{_code_bad_sql(source, mapping, name)} AS {name}_bad" for name, _, _ in CODES)},
   {", ".join(f"CASE WHEN {name} IS NULL THEN {text_sql(national)} END AS {name}_bad" for name, national in DATE_COLUMNS.items())},
-  {_supplement_problem_sql(source)}
+  {_supplement_problem_sql(source, mapping)}
 FROM valued
 """  # noqa: E501
 
 
-def _cells(source: SourceFile) -> str:
-    """Each national column as text, and as `<name>_int` too when the file types it so."""
-    texts = [f"{_cell(source, national)} AS {sql_name(national)}" for national in NATIONAL_COLUMNS]
+def _cells(source: SourceFile, mapping: Mapping) -> str:
+    """Each national column as text, and as `<name>_int` too when the file types it so. A
+    typed code or number that no mapping reads as text has no text column: the few values
+    that are wrong are written as text where they are named (_text_of)."""
+    texts = [
+        f"CAST(NULL AS VARCHAR) AS {national}"
+        if _read_as_integer(source, mapping, national)
+        else f"{_cell(source, national)} AS {sql_name(national)}"
+        for national in NATIONAL_COLUMNS
+    ]
     typed = [
         f"CAST({sql_name(source.columns[national])} AS INTEGER) AS {national}_int"
         for national in NATIONAL_COLUMNS
@@ -300,12 +307,24 @@ def _code_value_sql(name: str) -> str:
     return f"CASE WHEN {_valid_code_sql(name)} THEN {name}_code END"
 
 
-def _code_bad_sql(name: str) -> str:
+def _read_as_integer(source: SourceFile, mapping: Mapping, national: str) -> bool:
+    """A code or number column the file types as integers, read as such (not value-mapped)."""
+    numbers = (*(n for _, n, _ in CODES), *SUMMARY_COLUMNS)
+    return national in numbers and _is_integer(source, national) and national not in mapping.values
+
+
+def _text_of(source: SourceFile, mapping: Mapping, national: str, column: str) -> str:
+    """A code or number cell as text, for a message (`column`: its text column)."""
+    if _read_as_integer(source, mapping, national):
+        return f"CAST({national}_int AS VARCHAR)"
+    return column
+
+
+def _code_bad_sql(source: SourceFile, mapping: Mapping, name: str) -> str:
     national = next(n for c, n, _ in CODES if c == name)
     valid = _valid_code_sql(name)
-    return (
-        f"CASE WHEN ({valid}) IS NOT TRUE AND {national}_text IS NOT NULL THEN {national}_text END"
-    )
+    text = _text_of(source, mapping, national, f"{national}_text")
+    return f"CASE WHEN ({valid}) IS NOT TRUE THEN {text} END"  # NULL when not given
 
 
 def _supplement_list_sql(source: SourceFile) -> str:
@@ -355,17 +374,24 @@ def _supplement_counts_sql(source: SourceFile) -> str:
     )
 
 
-def _supplement_problem_sql(source: SourceFile) -> str:
+def _supplement_problem_sql(source: SourceFile, mapping: Mapping) -> str:
     """supplement_problem, supplement_column, supplement_values (JSON): the first problem of
     the row's supplements. Columns are written with national names; derive.py shows them as
     the file names them."""
     if LIST_COLUMN not in source.columns:
+        texts = {n: _text_of(source, mapping, n, n) for n in SUMMARY_COLUMNS}
+        given = {
+            n: f"{n}_int IS NOT NULL"
+            if _read_as_integer(source, mapping, n)
+            else f"{n} IS NOT NULL"
+            for n in SUMMARY_COLUMNS
+        }
         checks = [
             (
-                f"{national} IS NOT NULL AND {_count_sql(source, national)} IS NULL",
+                f"{given[national]} AND {_count_sql(source, national)} IS NULL",
                 "'bad_number'",
                 f"'{national}'",
-                json_values(value=national),
+                json_values(value=texts[national]),
             )
             for national in SUMMARY_COLUMNS
         ]

@@ -7,8 +7,8 @@
 The same `Derivation` as `derive_counts` (DuckDB), from the same SQL: every statement Spark runs
 is the DuckDB SQL of the DuckDB path, transpiled by sqlglot (definitions.spark_sql) — the
 normalization of each file (normalize.record_select), the duplicates, the record checks and
-the tally (checks.py), and the counts (definitions.counts_sql). A change to a definition, a check or the
-reading of a value changes both engines. Only the reading of the files is Spark's own
+the tally (checks.py), and the counts (definitions.counts_sql). A change to a definition, a
+check or the reading of a value changes both engines. Only the reading of the files is Spark's own
 (spark.read, with the row's place in the file as `file_row_number`), and the small tables (the
 mapping, the periods) are made from Python lists.
 
