@@ -40,6 +40,7 @@ from cchc.facts.load import CSV_TABLES
 from cchc.facts.problems import Place, Problem
 from cchc.reports import FORMATS, RenderOptions, render
 from cchc.reports.catalogue import coverage_rows, describe_rule, rule_rows
+from cchc.reports.dossiers import explained
 from cchc.reports.output import (
     OutputError,
     Rendered,
@@ -705,6 +706,7 @@ def dossiers_derive(
 )
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table")
 @_dossier_options
+@_lang_option
 def dossiers_explain(
     paths: tuple[str, ...],
     unit: str,
@@ -712,13 +714,15 @@ def dossiers_explain(
     judged: tuple[str, ...],
     output_format: str,
     mapping: Path | None,
+    lang: str,
     **chosen: Any,
 ) -> None:
     """The dossiers behind one unit's counts in a period, each with where the form counts it
-    and why (ended after its due date…)."""
+    and why (ended after its due date…), the why in --lang."""
     frame = dossier_app.explain(_dossier_request(paths, (), mapping, **chosen), unit, period)
     if judged:
         frame = frame.filter(pl.col("judged").is_in(list(judged)))
+    frame = explained(frame, language(lang))
     if output_format == "csv":
         _say(frame.write_csv(), nl=False)
         return

@@ -27,7 +27,9 @@ from cchc.facts.dossiers import (
     explain,
     spark_sql,
 )
-from cchc.facts.dossiers.definitions import counts_sql, explain_sql
+from cchc.facts.dossiers.definitions import REASONS, counts_sql, explain_sql
+from cchc.reports.dossiers import explained
+from cchc.reports.wording import language
 from cchc.facts.load import facts_from_document, load_fact_files
 from cchc.facts.periods import Period
 
@@ -658,7 +660,40 @@ def test_explain_lists_the_dossiers_behind_the_counts(tmp_path: Path) -> None:
         ("late", "late"),
     ]
     reasons = dict(zip(table["judged"].to_list(), table["reason"].to_list(), strict=True))
-    assert reasons["late"] == "ended 2019-03-12 after due 2019-03-10"
+    assert reasons == {
+        "carried_over": "carried_over",
+        "pending_past_due": "open_past_due",
+        "early": "ended_before_due",
+        "late": "ended_after_due",
+    }
+
+
+@pytest.mark.parametrize("code", ["en", "vi"])
+def test_explain_words_each_reason_with_its_dates(tmp_path: Path, code: str) -> None:
+    records = [
+        ended("late", "20190312", NgayHenTra="20190310"),
+        ended("waited", "20190320", NgayHenTra="20190310", SoNgayChoBoSung="4"),
+        ended("twice", "20190305", NgayHenTra="20190310", SoLanBoSung="2"),
+        rec("open", NgayHenTra="20190410"),
+    ]
+    lang = language(code)
+    table = explained(explain([write_csv(tmp_path, records)], "U1", Q1), lang)
+    why = dict(zip(table["dossier"].to_list(), table["reason"].to_list(), strict=True))
+    assert table.columns[-1] == "reason" and "period_to" not in table.columns
+    day = lang.day
+    assert day(date(2019, 3, 12)) in why["late"] and day(date(2019, 3, 10)) in why["late"]
+    # due 10 March plus 4 days waiting: the day counted and the day given, and the 4 days
+    assert all(part in why["waited"] for part in (day(date(2019, 3, 14)), day(date(2019, 3, 10))))
+    assert " 4 " in why["waited"]
+    assert " 2 " in why["twice"]  # two supplement requests
+    assert day(date(2019, 3, 31)) in why["open"] and day(date(2019, 4, 10)) in why["open"]
+
+
+def test_every_reason_has_words_in_both_languages() -> None:
+    for code in ("en", "vi"):
+        lang = language(code)
+        for reason in REASONS:
+            assert f"dossiers.reason.{reason}" in lang.messages, (code, reason)
 
 
 def test_progress_is_reported_a_line_per_stage(tmp_path: Path) -> None:

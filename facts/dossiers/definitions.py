@@ -97,7 +97,6 @@ JUDGED = (
     "pending_past_due",
     "carried_over",
 )
-_DAY = "CAST({} AS VARCHAR)"
 
 
 def derived_measures(options: DeriveOptions) -> dict[str, str]:
@@ -229,34 +228,36 @@ def judged_sql(options: DeriveOptions) -> str:
     return f"CASE {whens} END"
 
 
+# explain()'s `reason`: what decided where a dossier stands, as a code the render layer words
+# (reports/dossiers.py) with the record's dates.
+REASONS = (
+    "carried_over",
+    "ended_before_due",
+    "ended_on_due",
+    "no_due_date",
+    "withdrawn_on_time",
+    "repeated_supplements",
+    "ended_after_due",
+    "waiting_for_applicant",
+    "open_within_due",
+    "open_no_due_date",
+    "open_past_due",
+)
+
+
 def reason_sql() -> str:
-    """Why, in a few words: dates and the rule that decided (explain's `reason` column), from
-    a measured record's days (end_day, due_day) and what it was given."""
-    end, due = _DAY.format("end_day"), _DAY.format("due_day")
-    due_text = (
-        "CASE WHEN due_day IS NULL THEN 'no due date' "
-        f"WHEN supplement_days > 0 AND due_day <> due THEN 'due ' || {due} || "
-        f"' (' || {_DAY.format('due')} || ' + ' || CAST(supplement_days AS VARCHAR) || "
-        "' days waiting for supplements)' "
-        f"ELSE 'due ' || {due} END"
-    )
-    return f"""CASE judged
-  WHEN 'carried_over' THEN 'received ' || {_DAY.format("received")} || ', before '
-    || {_DAY.format("period_from")} || ', open then'
-  WHEN 'early' THEN 'ended ' || {end} || ' before ' || ({due_text})
-  WHEN 'on_time' THEN CASE WHEN on_time_anyway
-    THEN 'withdrawn ' || {end} || ', counted on time'
-    ELSE 'ended ' || {end} || ' on ' || ({due_text}) END
-  WHEN 'late' THEN CASE WHEN late_anyway
-    THEN 'ended ' || {end} || ' after ' || CAST(supplement_requests AS VARCHAR)
-      || ' supplement requests (more than one is late)'
-    ELSE 'ended ' || {end} || ' after ' || ({due_text}) END
-  WHEN 'pending_within_due' THEN 'open at ' || {_DAY.format("period_to")} || ', ' || CASE
-    WHEN waiting AND due_day < period_to
-    THEN 'waiting for a supplement or a financial obligation (status '
-      || CAST(status AS VARCHAR) || ')'
-    ELSE ({due_text}) END
-  WHEN 'pending_past_due' THEN 'open at ' || {_DAY.format("period_to")} || ', ' || ({due_text})
+    """The code of REASONS that decided `judged`, from a measured record and its period."""
+    return """CASE judged
+  WHEN 'carried_over' THEN 'carried_over'
+  WHEN 'early' THEN 'ended_before_due'
+  WHEN 'on_time' THEN CASE WHEN on_time_anyway THEN 'withdrawn_on_time'
+    WHEN due_day IS NULL THEN 'no_due_date' ELSE 'ended_on_due' END
+  WHEN 'late' THEN CASE WHEN late_anyway THEN 'repeated_supplements'
+    ELSE 'ended_after_due' END
+  WHEN 'pending_within_due' THEN CASE WHEN waiting AND due_day < period_to
+    THEN 'waiting_for_applicant' WHEN due_day IS NULL THEN 'open_no_due_date'
+    ELSE 'open_within_due' END
+  WHEN 'pending_past_due' THEN 'open_past_due'
 END"""
 
 
@@ -269,7 +270,7 @@ def explain_sql(options: DeriveOptions, records: str = "records", periods: str =
     return f"""
 SELECT file, row, dossier, procedure, field, channel, status, received, due,
   due_day AS due_counted, end_day AS ended, supplement_requests, supplement_days,
-  judged, {reason_sql()} AS reason
+  judged, {reason_sql()} AS reason, period_from, period_to
 FROM (
   SELECT m.*, p.period_from, p.period_to, {judged_sql(options)} AS judged {both}
   UNION ALL

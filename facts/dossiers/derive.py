@@ -156,9 +156,11 @@ def explain(
     mapping: MappingLike | None = None,
 ) -> pl.DataFrame:
     """The dossiers behind one unit × period's counts: a row per dossier with `judged` (early,
-    on_time, late, pending_within_due, pending_past_due) and `reason`, and one more row with
-    `judged` = carried_over for each dossier carried over, so that counting rows by `judged`
-    gives the form's columns. Records with problems are not shown; no threshold applies."""
+    on_time, late, pending_within_due, pending_past_due) and `reason` (a code of
+    definitions.REASONS: what decided it, which reports/dossiers.py words with the row's dates
+    and the period's, period_from and period_to), and one more row with `judged` =
+    carried_over for each dossier carried over, so that counting rows by `judged` gives the
+    form's columns. Records with problems are not shown; no threshold applies."""
     parsed = as_mapping(mapping)
     with _read_records(sources, options, parsed, _quiet) as (connection, _):
         valid = valid_select(record_checks(options))
