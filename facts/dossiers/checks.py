@@ -107,18 +107,42 @@ def record_checks(options: DeriveOptions) -> list[Check]:
     return checks
 
 
-def duplicates_select() -> str:
+def fingerprint(text: str) -> str:
+    """A MaHoSo's 64-bit fingerprint (SQL)."""
+    return f"hash({text})"
+
+
+def second_fingerprint(text: str) -> str:
+    """Another, to tell apart two MaHoSo that share the first."""
+    return f"hash({text} || '|')"
+
+
+def duplicates_select(by_text: bool = False) -> str:
     """Each MaHoSo given more than once (by records under resolution) with where its first
-    copy is (first by file, then by row): its key and its file's path."""
+    copy is (first by file, then by row): its key and its file's path.
+
+    Grouping ten million MaHoSo texts costs half again as much as grouping their fingerprints,
+    so they are grouped by fingerprint (`dossier` NULL) unless `by_text`. Two different MaHoSo
+    with the same fingerprint would pass for one; the second fingerprint of each group says so
+    (`same_text` false), and the caller then groups by the text (`by_text`: every row
+    `same_text`). flagged_select joins either by fingerprint and, when known, text."""
     ignored = ", ".join(map(str, IGNORED_STATUSES))
+    if by_text:
+        group, key, text, same = "dossier", fingerprint("dossier"), "dossier", "true"
+    else:
+        group = key = f"CASE WHEN dossier IS NOT NULL THEN {fingerprint('dossier')} END"
+        second = second_fingerprint("dossier")
+        text, same = "NULL", f"min({second}) = max({second})"
     # No MaHoSo (NULL) is left out by count(dossier), not by a filter on it: that would be
     # pushed into the records view and read every MaHoSo twice.
     return f"""
-SELECT d.dossier, d.first_key, files.path AS first_file
+SELECT d.fingerprint, d.dossier, d.first_key, d.same_text, files.path AS first_file
 FROM (
-  SELECT dossier, min({_KEY}) AS first_key FROM records
+  SELECT {key} AS fingerprint, CAST({text} AS VARCHAR) AS dossier,
+    min({_KEY}) AS first_key, {same} AS same_text
+  FROM records
   WHERE COALESCE(status, 0) NOT IN ({ignored})
-  GROUP BY dossier HAVING count(dossier) > 1
+  GROUP BY {group} HAVING count(dossier) > 1
 ) AS d
 JOIN files ON files.file_index = CAST(d.first_key // {ROW_LIMIT_KEY} AS INTEGER)
 """
@@ -131,7 +155,9 @@ def flagged_select(everything: bool = False) -> str:
     where = "" if everything else f"WHERE COALESCE(r.status, 0) NOT IN ({ignored})"
     return f"""
 SELECT r.*, d.first_key, d.first_file
-FROM records AS r LEFT JOIN duplicates AS d ON d.dossier = r.dossier
+FROM records AS r LEFT JOIN duplicates AS d
+  ON d.fingerprint = {fingerprint("r.dossier")} AND r.dossier IS NOT NULL
+  AND (d.dossier IS NULL OR d.dossier = r.dossier)
 {where}
 """
 

@@ -286,8 +286,10 @@ _SPARK_PATTERN = {"%Y": "yyyy", "%m": "MM", "%d": "dd", "%H": "HH", "%M": "mm", 
 
 
 def spark_sql(sql: str) -> str:
-    """The same query in Spark SQL: sqlglot's transpilation, and DuckDB's try_strptime (which
-    sqlglot leaves as it is) as Spark's try_to_timestamp with the same pattern."""
+    """The same query in Spark SQL: sqlglot's transpilation, DuckDB's try_strptime (which
+    sqlglot leaves as it is) as Spark's try_to_timestamp with the same pattern, and DuckDB's
+    64-bit hash as Spark's xxhash64 (Spark's `hash` has 32 bits: ten million MaHoSo would
+    share thousands of them)."""
     trees = sqlglot.parse(sql, read="duckdb")
     return ";\n".join(
         tree.transform(_spark_function).sql(dialect="spark") for tree in trees if tree
@@ -295,6 +297,8 @@ def spark_sql(sql: str) -> str:
 
 
 def _spark_function(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "hash":
+        return exp.Anonymous(this="xxhash64", expressions=node.expressions)
     if not (isinstance(node, exp.Anonymous) and node.name.lower() == "try_strptime"):
         return node
     text, pattern = node.expressions

@@ -218,6 +218,8 @@ def _read_records(
     try:
         loaded = load_sources(connection, sources, options, mapping, say, LISTED)
         connection.execute(f"CREATE TABLE duplicates AS {duplicates_select()}")
+        if _one(connection, "SELECT count(*) FROM duplicates WHERE NOT same_text")[0]:
+            connection.execute(f"CREATE OR REPLACE TABLE duplicates AS {duplicates_select(True)}")
         connection.execute(f"CREATE VIEW flagged AS {flagged_select()}")
         yield connection, loaded
     finally:

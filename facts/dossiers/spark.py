@@ -269,7 +269,10 @@ def _check(
 ) -> Summary:
     """checks.py's statements: duplicates (kept), the tally (kept) and its problems (kept)."""
     checks = record_checks(options)
-    _sql(session, duplicates_select()).cache().createOrReplaceTempView("duplicates")
+    duplicates = _sql(session, duplicates_select()).cache()
+    if duplicates.filter("NOT same_text").count():  # two MaHoSo share a fingerprint
+        duplicates = _sql(session, duplicates_select(by_text=True)).cache()
+    duplicates.createOrReplaceTempView("duplicates")
     tallied = _sql(session, tally_select(checks, options, among)).cache()
     tallied.createOrReplaceTempView("tallied")
     problems = _sql(session, problems_select(checks)).cache()
