@@ -254,7 +254,11 @@ def saved_result(path: Path) -> Evaluation:
                 evaluation = evaluation_from_document(_parsed(data), rules)
         _wordable(evaluation)
     except SavedResultError as error:
-        problems = [p if isinstance(p, Problem) else f"{path}: {p}" for p in error.problems]
+        # engine/saved.py places a problem by its key path in the document: in this file.
+        problems = [
+            replace(p, place=replace(p.place, file=str(path))) if not p.place.file else p
+            for p in error.problems
+        ]
         raise InputError(SAVED_INVALID, problems) from error
     return evaluation
 
@@ -325,9 +329,8 @@ def _parsed(data: bytes) -> object:
                 return json.loads(data, parse_constant=_no_constant)
             except ValueError:
                 pass
-        raise SavedResultError(
-            [f"not JSON (line {error.lineno}, column {error.colno}: {error.msg})"]
-        ) from None
+        where = Place(line=error.lineno, column=str(error.colno))
+        raise SavedResultError([Problem.of(where, "saved_not_json", detail=error.msg)]) from None
 
 
 def _no_constant(name: str) -> None:
@@ -344,31 +347,32 @@ def _wordable(evaluation: Evaluation) -> None:
     or edited by hand is refused here, not stopped halfway through a report by an internal
     error. (Wording the 520,000 findings of a national result would take longer than reading
     it: values that only some findings of a shape have are not tried.)"""
-    problems = []
+    problems: dict[Problem, None] = {}
     for code in ("en", "vi"):
         for index, notice in enumerate(evaluation.warnings):
             try:
                 word_notice(notice, language(code))
             except _WORDING_ERRORS:
-                problems.append(
-                    f"warnings[{index}].code: {excerpt(notice.code)} is not a warning this "
-                    "version words"
-                )
+                where = Place(path=f"warnings[{index}].code")
+                problems[
+                    Problem.of(where, "saved_unworded_warning", value=excerpt(notice.code))
+                ] = None
         for part in evaluation.parts:
             for finding in _one_of_each_shape(part):
                 try:
                     word(part.rule, finding, code)
                 except _WORDING_ERRORS as error:
-                    where = f"findings[{finding.rule_id} {finding.unit_id} {finding.period}]"
-                    problems.append(
-                        f"{where}: not a finding this rule gives; this version cannot word it "
-                        f"({type(error).__name__}: {str(error)[:80]})"
+                    where = Place(
+                        path=f"findings[{finding.rule_id} {finding.unit_id} {finding.period}]"
                     )
-    problems = list(dict.fromkeys(problems))
-    if len(problems) > MAX_LISTED:
-        problems[MAX_LISTED:] = [f"… and {len(problems) - MAX_LISTED} more"]
-    if problems:
-        raise SavedResultError(problems)
+                    detail = f"{type(error).__name__}: {str(error)[:80]}"
+                    problems[Problem.of(where, "saved_unworded_finding", detail=detail)] = None
+    listed = list(problems)
+    if len(listed) > MAX_LISTED:
+        more = Problem.of(Place(), "saved_more_problems", count=len(listed) - MAX_LISTED)
+        listed[MAX_LISTED:] = [more]
+    if listed:
+        raise SavedResultError(listed)
 
 
 def _one_of_each_shape(part: RuleFindings) -> list[Finding]:

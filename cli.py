@@ -28,7 +28,7 @@ from cchc.app import CheckRequest, InputError
 from cchc.engine.evaluation import Evaluation
 from cchc.engine.examples import run_examples
 from cchc.engine.reconciliation import Tolerance
-from cchc.facts.dossiers import DeriveOptions
+from cchc.facts.dossiers import DeriveOptions, Progress, quiet
 from cchc.facts.dossiers.options import (
     EndDate,
     Refused,
@@ -254,17 +254,19 @@ def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextmanager
-def _progress(steps: int) -> Iterator[Callable[[str], None]]:
+def _progress(steps: int) -> Iterator[Progress]:
     """A bar on stderr while a long run works, when stderr is a terminal; nothing otherwise (a
-    log or a CI job gets only the lines that say what was written). `step(label)`: one step
-    done, and what comes next."""
+    log or a CI job gets only the lines that say what was written). `step(code, **values)`: one
+    step done, and what comes next (worded from progress.<code> in --lang)."""
     if sys.stderr is None or not sys.stderr.isatty():
-        yield lambda _label: None
+        yield quiet
         return
+    lang = _words()
     with click.progressbar(length=steps, file=sys.stderr, show_eta=False, label="cchc") as bar:
 
-        def step(label: str) -> None:
-            bar.label = f"cchc: {label}"
+        def step(code: str, /, **values: object) -> None:
+            shown = {k: lang.integer(v) if isinstance(v, int) else v for k, v in values.items()}
+            bar.label = f"cchc: {printable(lang(f'progress.{code}', **shown), keep_newlines=False)}"
             bar.update(1)
 
         yield step
@@ -274,11 +276,11 @@ def _write_reports(
     evaluation: Evaluation,
     destinations: list[Destination],
     options: RenderOptions,
-    step: Callable[[str], None] = lambda _label: None,
+    step: Progress = quiet,
 ) -> None:
     """Each report rendered and delivered in turn; a line on stderr for each file written."""
     for destination in destinations:
-        step(destination.format)
+        step("rendering", format=destination.format)
         color = destination.path is None and wants_colour(sys.stdout, os.environ)
         rendered = render(destination.format, evaluation, replace(options, color=color))
         _deliver(rendered, destination.path)

@@ -4,7 +4,7 @@ reported figures. Bad input raises cchc.app.InputError (exit status 2)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -20,6 +20,7 @@ from cchc.facts.dossiers import (
     Derivation,
     DeriveOptions,
     DossierError,
+    Progress,
     RecordProblem,
 )
 from cchc.facts.dossiers import derive_counts as derive_from_records
@@ -31,7 +32,6 @@ from cchc.facts.problems import Place, Problem
 from cchc.facts.tables import tables_of
 from cchc.rules.references import CatalogueReferences
 
-Progress = Callable[[str], None]
 # Discrepancies whose dossiers are listed (each listing reads the records again); the others
 # name the command that lists them.
 EXPLAINED_UNIT_PERIODS = 20

@@ -39,8 +39,8 @@ from cchc.engine.evaluation import MEASURING_THREADS, STATUSES, UNIT_COLUMNS, Ev
 from cchc.engine.findings import RuleFindings
 from cchc.engine.reconciliation import Discrepancy, Reconciliation, Tolerance
 from cchc.facts.notices import Notice
-from cchc.facts.periods import Period, PeriodError
-from cchc.facts.problems import Problem
+from cchc.facts.periods import FORMS, Period, PeriodError
+from cchc.facts.problems import Place, Problem, Value
 from cchc.facts.tables import LONG_SCHEMAS, UNITS_SCHEMA, FactTables, frame_of_long, report_schema
 from cchc.facts.values import excerpt
 from cchc.facts.vocabulary import DOSSIER_FIELDS, INDICATORS
@@ -71,15 +71,16 @@ MAX_LISTED = 50  # problems stated; the rest are counted
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_.-]{1,80}", re.ASCII)
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_CHANGED = "check the facts again with this version"
 
 
 class SavedResultError(Exception):
-    """The document is not a result this version can render: each problem at its key path."""
+    """The document is not a result this version can render: each problem at its key path
+    (`Place.path`; the caller knows the file), as data the render layer words."""
 
-    def __init__(self, problems: Sequence[str | Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
-        super().__init__("\n".join(map(str, problems)))
+        codes = (f"{p.place.path}: {p.code}" for p in problems[:5])
+        super().__init__(f"{len(self.problems)} problem(s): " + "; ".join(codes))
 
 
 class _Problems:
@@ -87,18 +88,20 @@ class _Problems:
     each of 520,000 findings is refused in 51 lines."""
 
     def __init__(self) -> None:
-        self.listed: list[str] = []
+        self.listed: list[Problem] = []
         self.count = 0
 
-    def add(self, where: str, message: str) -> None:
+    def add(self, where: str, code: str, /, **values: Value) -> None:
+        """A problem at the key path `where` (tests/test_problems.py reads the literal codes)."""
         self.count += 1
         if self.count <= MAX_LISTED:
-            self.listed.append(f"{where}: {message}")
+            self.listed.append(Problem.of(Place(path=where), code, **values))
 
     def raise_any(self) -> None:
         if self.count:
             more = self.count - len(self.listed)
-            raise SavedResultError(self.listed + ([f"… and {more} more"] if more else []))
+            tail = [Problem.of(Place(), "saved_more_problems", count=more)] if more else []
+            raise SavedResultError(self.listed + tail)
 
 
 @dataclass(frozen=True)
@@ -166,22 +169,24 @@ def _texts(value: object) -> bool:
 
 
 # Each dtype an evidence or gap column has, as the JSON report writes it: what a value must be,
-# in words for a message, and the dtype Polars reads it as (a date is read as text, then parsed).
+# the problem's code for a value that is not (with the value), and the dtype Polars reads it as
+# (a date is read as text, then parsed). tests/test_problems.py lists these codes.
 _FORMS: list[tuple[pl.DataType, Callable[[object], bool], str, pl.DataType]] = [
-    (pl.Int64(), _integer, "a whole number", pl.Int64()),
-    (pl.Utf8(), _text, "text", pl.Utf8()),
-    (pl.Boolean(), lambda v: isinstance(v, bool), "true or false", pl.Boolean()),
-    (pl.Date(), lambda v: _day(v) is not None, "a date YYYY-MM-DD", pl.Utf8()),
-    (pl.List(pl.Utf8), _texts, "a list of text", pl.List(pl.Utf8)),
-    (SPANS, _spans, "a list of {first, last} spans", SPANS),
+    (pl.Int64(), _integer, "saved_not_whole_number", pl.Int64()),
+    (pl.Utf8(), _text, "saved_not_text", pl.Utf8()),
+    (pl.Boolean(), lambda v: isinstance(v, bool), "saved_not_true_false", pl.Boolean()),
+    (pl.Date(), lambda v: _day(v) is not None, "saved_not_a_date", pl.Utf8()),
+    (pl.List(pl.Utf8), _texts, "saved_not_texts", pl.List(pl.Utf8)),
+    (SPANS, _spans, "saved_not_spans", SPANS),
 ]
 
 
 def json_form(dtype: pl.DataType) -> tuple[Callable[[object], bool], str, pl.DataType]:
-    """How a column of `dtype` is written: a check for a value, its words, the dtype read."""
-    for known, accepts, words, read_as in _FORMS:
+    """How a column of `dtype` is written: a check for a value, the problem's code for a value
+    that fails it, the dtype read."""
+    for known, accepts, code, read_as in _FORMS:
         if dtype == known:
-            return accepts, words, read_as
+            return accepts, code, read_as
     # A measure that starts writing another dtype must be taught here (a test runs every rule).
     raise TypeError(f"a saved result cannot hold a {dtype} column yet")
 
@@ -266,18 +271,16 @@ def _compare(saved: object, expected: object, where: str, problems: _Problems) -
         for key in dict.fromkeys([*expected, *saved]):
             place = f"{where}.{_key(key)}"
             if key not in expected:
-                problems.add(place, f"not a key of {SCHEMA}")
+                problems.add(place, "saved_unknown_key", schema=SCHEMA)
             elif key not in saved:
-                problems.add(place, "missing")
+                problems.add(place, "missing", field=key)
             else:
                 _compare(saved[key], expected[key], place, problems)
     elif saved != expected or type(saved) is not type(expected):
         if isinstance(saved, str) and isinstance(expected, str):
             saved, expected = _where_they_differ(saved, expected)
         problems.add(
-            where,
-            f"saved as {_shown(saved)}; this version's catalogue has {_shown(expected)}: the "
-            f"verdicts were made under another text of the plan; {_CHANGED}",
+            where, "saved_differs_from_catalogue", saved=_shown(saved), catalogue=_shown(expected)
         )
 
 
@@ -313,20 +316,21 @@ def _header(document: object, catalogue: Catalogue) -> _Header:
     document = _keys(document, problems)
     as_of = _day(document["as_of"])
     if as_of is None:
-        problems.add("as_of", f"{_shown(document['as_of'])} is not a date YYYY-MM-DD")
+        problems.add("as_of", "saved_not_a_date", value=_shown(document["as_of"]))
     if not _text(document["generator"]):
-        problems.add("generator", "not text")
+        problems.add("generator", "saved_not_text", value=_shown(document["generator"]))
     if document["engine"] not in ENGINES:
-        problems.add("engine", f"{_shown(document['engine'])}; one of {', '.join(ENGINES)}")
+        problems.add(
+            "engine",
+            "saved_not_an_engine",
+            value=_shown(document["engine"]),
+            known=_one_of(ENGINES),
+        )
     if document["only"] != []:
         # The summary counts every finding, the list holds some: no report could be made whole.
-        problems.add(
-            "only",
-            f"{_shown(document['only'])}: the result lists only some findings; save it again "
-            "without --only to render it in another format",
-        )
+        problems.add("only", "saved_only_some", value=_shown(document["only"]))
     if not isinstance(document["summary"], dict):
-        problems.add("summary", "not an object")
+        problems.add("summary", "saved_not_an_object")
     plans = _plans(document["plans"], catalogue, problems)
     problems.raise_any()  # rules are read against their plans: a plan this version lacks first
     rules = _rules(document["rules"], plans, catalogue, problems)
@@ -368,7 +372,7 @@ def _reconciliation(value: object, problems: _Problems) -> Reconciliation | None
             Tolerance.parse(str(value["tolerance"])), _whole(value["compared"]), found
         )
     except (AssertionError, KeyError, TypeError, ValueError, ZeroDivisionError):
-        problems.add("reconciliation", "not a reconciliation as cchc writes it")
+        problems.add("reconciliation", "saved_not_a_reconciliation")
         return None
 
 
@@ -381,20 +385,19 @@ def _whole(value: object) -> int:
 def _keys(document: object, problems: _Problems) -> dict[str, Any]:
     """The document, once it is a cchc-findings/2 object with every top-level key."""
     if not isinstance(document, dict) or "schema" not in document:
-        raise SavedResultError(
-            ["not a saved result: a JSON object with `schema`, as `cchc check --format json` "
-             "writes it"]
-        )  # fmt: skip
+        raise SavedResultError([Problem.of(Place(), "saved_not_a_result")])
     if document["schema"] != SCHEMA:
-        raise SavedResultError(
-            [f"schema: {_shown(document['schema'])}; this version reads {SCHEMA}; {_CHANGED}"]
+        shown = _shown(document["schema"])
+        problem = Problem.of(
+            Place(path="schema"), "saved_other_schema", schema=shown, expected=SCHEMA
         )
+        raise SavedResultError([problem])
     for key in TOP_KEYS:
         if key not in document:
-            problems.add(key, "missing")
+            problems.add(key, "missing", field=key)
     for key in document:
         if key not in (*TOP_KEYS, *OPTIONAL_KEYS):
-            problems.add(_key(key), f"not a key of {SCHEMA}")
+            problems.add(_key(key), "saved_unknown_key", schema=SCHEMA)
     problems.raise_any()
     return document
 
@@ -402,7 +405,7 @@ def _keys(document: object, problems: _Problems) -> dict[str, Any]:
 def _objects(value: object, where: str, problems: _Problems) -> list[dict[str, Any]]:
     if isinstance(value, list) and all(isinstance(item, dict) for item in value):
         return value
-    problems.add(where, "not a list of objects")
+    problems.add(where, "saved_not_a_list_of_objects")
     return []
 
 
@@ -413,11 +416,9 @@ def _plans(value: object, catalogue: Catalogue, problems: _Problems) -> list[Pla
         plan_id = entry.get("id")
         plan = catalogue.plans.get(plan_id) if isinstance(plan_id, str) else None
         if plan is None:
-            problems.add(
-                f"{where}.id", f"{_shown(plan_id)}: no such plan in this version's catalogue"
-            )
+            problems.add(f"{where}.id", "saved_unknown_plan", value=_shown(plan_id))
         elif plan in plans:
-            problems.add(f"{where}.id", f"{plan_id} is given twice")
+            problems.add(f"{where}.id", "saved_plan_twice", plan=plan.id)
         else:
             _compare(entry, plan_entry(plan), where, problems)
             plans.append(plan)
@@ -429,7 +430,7 @@ def _rules(
 ) -> dict[str, Rule]:
     """The plans' rules, each of which the document must give as the catalogue does."""
     if not isinstance(value, dict):
-        problems.add("rules", "not an object")
+        problems.add("rules", "saved_not_an_object")
         return {}
     chosen = {rule.id: (plan, rule) for plan in plans for rule in plan.rules}
     everywhere = {rule.id: plan for plan in catalogue.plans.values() for rule in plan.rules}
@@ -438,25 +439,24 @@ def _rules(
         if rule_id in chosen:
             _compare(entry, rule_entry(*chosen[rule_id]), where, problems)
         elif rule_id in everywhere:
-            problems.add(where, f"a rule of plan {everywhere[rule_id].id}, which is not in plans")
+            problems.add(where, "saved_rule_of_other_plan", plan=everywhere[rule_id].id)
         else:
-            problems.add(where, "no such rule in this version's catalogue")
+            problems.add(where, "saved_unknown_rule")
     for rule_id, (plan, _) in chosen.items():
         if rule_id not in value:
-            problems.add(
-                f"rules.{rule_id}",
-                f"missing: plan {plan.id} has this rule in this version's catalogue; {_CHANGED}",
-            )
+            problems.add(f"rules.{rule_id}", "saved_rule_missing", plan=plan.id)
     return {rule_id: rule for rule_id, (_, rule) in chosen.items()}
 
 
 def _rules_without_units(value: object, rules: dict[str, Rule], problems: _Problems) -> list[str]:
     if not isinstance(value, list):
-        problems.add("rules_without_units", "not a list")
+        problems.add("rules_without_units", "saved_not_a_list")
         return []
     for index, rule_id in enumerate(value):
         if not isinstance(rule_id, str) or rule_id not in rules:
-            problems.add(f"rules_without_units[{index}]", f"{_shown(rule_id)} is not in rules")
+            problems.add(
+                f"rules_without_units[{index}]", "saved_not_in_rules", value=_shown(rule_id)
+            )
     return value
 
 
@@ -468,12 +468,12 @@ def _warnings(value: object, problems: _Problems) -> list[Notice]:
         where = f"warnings[{index}]"
         values = {k: v for k, v in entry.items() if k not in ("at", "code")}
         if not (isinstance(entry.get("at"), str) and _text(entry.get("code"))):
-            problems.add(where, "a warning has text `at` and `code`")
+            problems.add(where, "saved_not_a_warning")
             continue
         for name, item in values.items():
             if not (isinstance(item, str) or _integer(item)):
                 problems.add(
-                    f"{where}.{_key(name)}", f"{_shown(item)} is not text or a whole number"
+                    f"{where}.{_key(name)}", "saved_not_text_or_number", value=_shown(item)
                 )
         notices.append(Notice(entry["at"], entry["code"], tuple(sorted(values.items()))))
     return notices
@@ -483,12 +483,12 @@ def _units(value: object, problems: _Problems) -> pl.DataFrame:
     """The registry's units, by id (the JSON report writes them sorted by id)."""
     columns: dict[str, list[str | None]] = {name: [] for name in UNIT_COLUMNS}
     if not isinstance(value, dict):
-        problems.add("units", "not an object")
+        problems.add("units", "saved_not_an_object")
         value = {}
     for unit_id, entry in value.items():
         where = f"units.{_key(unit_id)}"
         if not isinstance(entry, dict) or set(entry) != set(UNIT_KEYS):
-            problems.add(where, f"a unit is an object with {', '.join(UNIT_KEYS)}")
+            problems.add(where, "saved_not_a_unit", keys=", ".join(UNIT_KEYS))
             continue
         wrong = [
             key
@@ -496,7 +496,7 @@ def _units(value: object, problems: _Problems) -> pl.DataFrame:
             if not (_text(entry[key]) or (entry[key] is None and key in ("agency", "parent")))
         ]
         for key in wrong:
-            problems.add(f"{where}.{key}", f"{_shown(entry[key])} is not text")
+            problems.add(f"{where}.{key}", "saved_not_text", value=_shown(entry[key]))
         if _text(unit_id) and not wrong:
             for name, item in zip(UNIT_COLUMNS, (unit_id, *map(entry.get, UNIT_KEYS)), strict=True):
                 columns[name].append(item)
@@ -510,7 +510,7 @@ def _units(value: object, problems: _Problems) -> pl.DataFrame:
 class _Fields:
     """What a rule's findings may carry: evidence and gap fields, each with its check."""
 
-    evidence: dict[str, tuple[Callable[[object], bool], str]]
+    evidence: dict[str, tuple[Callable[[object], bool], str]]  # field: its check, its code
     gap: dict[str, tuple[Callable[[object], bool], str]]
 
     @classmethod
@@ -528,7 +528,7 @@ class _Fields:
 def _check_findings(findings: object, header: _Header, problems: _Problems) -> None:
     """Each finding's keys and values, at its place: `findings[12].status`."""
     if not isinstance(findings, list):
-        problems.add("findings", "not a list")
+        problems.add("findings", "saved_not_a_list")
         return
     units = set(header.units["id"])
     header.find_schemas(
@@ -537,52 +537,57 @@ def _check_findings(findings: object, header: _Header, problems: _Problems) -> N
         if isinstance(rule_id, str) and rule_id in header.rules
     )
     fields: dict[str, _Fields] = {}
-    periods: dict[str, bool] = {}
+    periods: dict[str, PeriodError | None] = {}
     for index, finding in enumerate(findings):
         where = f"findings[{index}]"
         if not isinstance(finding, dict) or finding.keys() != set(FINDING_KEYS):
-            problems.add(where, f"a finding is an object with {', '.join(FINDING_KEYS)}")
+            problems.add(where, "saved_not_a_finding", keys=", ".join(FINDING_KEYS))
             continue
         rule_id = finding["rule"]
         if not isinstance(rule_id, str) or rule_id not in header.rules:
-            problems.add(f"{where}.rule", f"{_shown(rule_id)} is not in rules")
+            problems.add(f"{where}.rule", "saved_not_in_rules", value=_shown(rule_id))
             continue
         if rule_id not in fields:
             fields[rule_id] = _Fields.of(header.schema(rule_id))
-        period = finding["period"]
-        if isinstance(period, str) and period not in periods:
-            periods[period] = _period(period)
-        base = {
-            "unit": _text(finding["unit"]) and finding["unit"] in units,
-            "period": isinstance(period, str) and periods[period],
-            "status": finding["status"] in STATUSES,
-            "state": finding["state"] in STATES,
-            "reason": finding["reason"] is None or finding["reason"] in REASONS,
-            "due": finding["due"] is None or _day(finding["due"]) is not None,
-        }
-        for key, fine in base.items():
-            if not fine:
-                problems.add(f"{where}.{key}", _BASE_WORDS[key](finding[key]))
+        unit, period, status, state, reason, due = map(finding.get, BASE)
+        if not (_text(unit) and unit in units):
+            problems.add(f"{where}.unit", "saved_not_in_units", value=_shown(unit))
+        if not isinstance(period, str):
+            problems.add(f"{where}.period", "not_a_period", value=_shown(period), forms=FORMS)
+        else:
+            if period not in periods:
+                periods[period] = _period_error(period)
+            if (refused := periods[period]) is not None:  # its code: facts/periods.py's
+                problems.add(f"{where}.period", refused.code, **refused.values)
+        if status not in STATUSES:
+            known = _one_of(STATUSES)
+            problems.add(f"{where}.status", "saved_not_a_status", value=_shown(status), known=known)
+        if state not in STATES:
+            known = _one_of(STATES)
+            problems.add(f"{where}.state", "saved_not_a_state", value=_shown(state), known=known)
+        if not (reason is None or reason in REASONS):
+            known = _one_of(REASONS)
+            problems.add(f"{where}.reason", "saved_not_a_reason", value=_shown(reason), known=known)
+        if not (due is None or _day(due) is not None):
+            problems.add(f"{where}.due", "saved_not_a_date_or_null", value=_shown(due))
         for key in ("evidence", "gap"):
             _check_fields(finding[key], getattr(fields[rule_id], key), f"{where}.{key}", problems)
 
 
-def _period(text: str) -> bool:
+def _one_of(known: Iterable[str]) -> str:
+    return ", ".join(known)
+
+
+def _period_error(text: str) -> PeriodError | None:
     try:
         Period.parse(text)
-    except PeriodError:
-        return False
-    return True
+    except PeriodError as error:
+        return error
+    return None
 
 
-_BASE_WORDS: dict[str, Callable[[object], str]] = {
-    "unit": lambda v: f"{_shown(v)} is not in units",
-    "period": lambda v: f"{_shown(v)} is not a period (2019, 2019-Q1, 2019-H1, 2019-M03…)",
-    "status": lambda v: f"{_shown(v)} is not a status; one of {', '.join(STATUSES)}",
-    "state": lambda v: f"{_shown(v)} is not a state; one of {', '.join(STATES)}",
-    "reason": lambda v: f"{_shown(v)} is not a reason; null or one of {', '.join(REASONS)}",
-    "due": lambda v: f"{_shown(v)} is not a date YYYY-MM-DD or null",
-}
+def _period(text: str) -> bool:
+    return _period_error(text) is None
 
 
 def _check_fields(
@@ -596,13 +601,14 @@ def _check_fields(
     if value is None:
         return
     if not isinstance(value, dict):
-        problems.add(where, "not an object or null")
+        problems.add(where, "saved_not_an_object_or_null")
         return
     for name, item in value.items():
         if name not in known:
-            problems.add(f"{where}.{_key(name)}", "not a field this rule's findings have")
+            problems.add(f"{where}.{_key(name)}", "saved_unknown_field")
         elif item is not None and not known[name][0](item):
-            problems.add(f"{where}.{_key(name)}", f"{_shown(item)} is not {known[name][1]}")
+            # The form's code (saved_not_whole_number…): _FORMS.
+            problems.add(f"{where}.{_key(name)}", known[name][1], value=_shown(item))
 
 
 # -- findings as frames ----------------------------------------------------------------------
@@ -665,9 +671,9 @@ def _evaluation(header: _Header, parts: list[RuleFindings], problems: _Problems)
     with_findings = {part.rule.id for part in parts}
     for index, rule_id in enumerate(header.rules_without_units):
         if rule_id in with_findings:
-            problems.add(f"rules_without_units[{index}]", f"{rule_id} has findings")
+            problems.add(f"rules_without_units[{index}]", "saved_rule_with_findings", rule=rule_id)
     for rule_id in header.rules.keys() - with_findings - set(header.rules_without_units):
-        problems.add(f"rules.{rule_id}", "no finding, yet not in rules_without_units")
+        problems.add(f"rules.{rule_id}", "saved_rule_without_findings")
     evaluation = Evaluation(
         parts,
         header.as_of,
@@ -683,7 +689,10 @@ def _evaluation(header: _Header, parts: list[RuleFindings], problems: _Problems)
         saved = header.summary.get(key)
         if not (_integer(saved) and saved == counted.get(key)):
             problems.add(
-                f"summary.{_key(key)}", f"{_shown(saved)}; the findings give {counted.get(key)}"
+                f"summary.{_key(key)}",
+                "saved_summary_differs",
+                value=_shown(saved),
+                counted=_shown(counted.get(key)),
             )
     return evaluation
 

@@ -8,7 +8,10 @@ the human formats' default of listing only what needs attention does not apply.
 The header's words are the catalogue's, in the reader's language; the codes (status, strength,
 area, period) are columns of their own beside their words, so that a filter or a script does
 not depend on the language. Numbers are plain (1843, 88.4), dates ISO (2019-12-31). Warnings
-and the summary are not in the CSV: the JSON, Markdown and XLSX reports carry them.
+and the summary are not in the CSV: the JSON, Markdown and XLSX reports carry them. Nor is the
+check against dossier records (--dossiers): a discrepancy is not a finding, and no column says
+what kind of row a row is, so it would read as a finding with empty cells; the JSON (for
+scripts) and XLSX (for spreadsheets) reports carry it.
 
 Text from fact files is untrusted: a cell that starts with `=`, `+`, `-`, `@`, a tab or a CR is
 prefixed with `'`, so that no spreadsheet takes it for a formula (OWASP, "CSV injection"), and

@@ -54,15 +54,15 @@ def word_reason(row: dict[str, Any], lang: Language) -> str:
 def _due(row: dict[str, Any], lang: Language) -> str:
     counted, given = row["due_counted"], row["due"]
     if counted is None:
-        return lang("dossiers.due.none")
+        return lang("dossiers.due_none")
     if given is not None and counted != given and row["supplement_days"]:
         return lang(
-            "dossiers.due.with_wait",
+            "dossiers.due_with_wait",
             due=_day(counted, lang),
             given=_day(given, lang),
             days=row["supplement_days"],
         )
-    return lang("dossiers.due.plain", due=_day(counted, lang))
+    return lang("dossiers.due_plain", due=_day(counted, lang))
 
 
 def _day(value: date | None, lang: Language) -> str:

@@ -12,6 +12,12 @@ escaping (`_printable`), and unit names sit in <bdi> so that a bidi control in o
 reorder the text around it. The page's Content-Security-Policy allows no network at all and only
 the filter's own script, by its hash: a script that slipped into the page would not run.
 
+With --dossiers, a section after the findings (before the warnings) shows the check against
+dossier records: the view's heading and a row per reported count the records contradict, or
+that every count agrees. report.html.j2 has no place for it: the section is rendered by the same
+environment (autoescaped, through `_printable`) and written into the page before the first of
+its markers, with its entry in the contents.
+
 A national report is long: the page is rendered as it is written (Jinja's generate, in pieces
 of about 64 kB), each finding worded once, the roll-up tree walked without recursion.
 """
@@ -32,7 +38,15 @@ import jinja2
 from markupsafe import Markup
 
 from cchc.engine.evaluation import STATUSES, Evaluation
-from cchc.reports.view import ATTENTION, Counts, RenderOptions, ReportView, Row, UnitSummary
+from cchc.reports.view import (
+    ATTENTION,
+    DISCREPANCY_COLUMNS,
+    Counts,
+    RenderOptions,
+    ReportView,
+    Row,
+    UnitSummary,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PIECE = 1 << 16  # characters per piece handed to reports.output
@@ -423,6 +437,31 @@ class Page:
         return [s for s in STATUSES if (not statuses or s in statuses) and self.view.total[s]]
 
 
+# -- the check against dossier records -----------------------------------------------------------
+NUMERIC_COLUMNS = (
+    "reconciliation.column_reported",
+    "reconciliation.column_recomputed",
+    "reconciliation.column_difference",
+)
+
+
+def _reconciliation(view: ReportView) -> dict[str, object] | None:
+    """The section of the check against dossier records (report.html.j2), if any."""
+    worded = view.reconciliation()
+    if worded is None:
+        return None
+    heading, headers, rows = worded
+    numeric = [key in NUMERIC_COLUMNS for key in DISCREPANCY_COLUMNS]  # by column, from 0
+    title = view("reconciliation.title")
+    return {
+        "title": title,
+        "heading": heading,
+        "headers": headers,
+        "rows": rows,
+        "numeric": numeric,
+    }
+
+
 def _pieces(text: Iterable[str]) -> Iterator[bytes]:
     """The page in pieces of about PIECE characters, UTF-8."""
     buffer: list[str] = []
@@ -456,5 +495,6 @@ def render(evaluation: Evaluation, options: RenderOptions) -> Iterator[bytes]:
         "bar_width": BAR_WIDTH,
         "bar_top": BAR_TOP,
         "bar_height": BAR_HEIGHT,
+        "reconciliation": _reconciliation(view),
     }
     return _pieces(template.generate(context))

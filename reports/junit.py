@@ -4,7 +4,10 @@
 How a status reads as a test (`outcome`): a firm target not met fails (type "firm"); an
 aspirational (phấn đấu) one not met is skipped with its message, and fails (type
 "aspirational") with --strict, as missing data does (type "missing"); a finding not yet due or
-that does not apply is skipped. So a CI job's red tests are exactly what makes `cchc` exit 1.
+that does not apply is skipped. With --dossiers, a last suite, `reconciliation`: each reported
+count the dossier records contradict is a failing test (type "reconciliation"); when none does,
+one passing test says the counts were compared. So a CI job's red tests are exactly what makes
+`cchc` exit 1.
 
 Every string comes from ElementTree, which escapes it. Text from fact files (unit names,
 evidence notes) may hold characters XML 1.0 cannot carry at all (most C0 controls), or that
@@ -24,6 +27,7 @@ from typing import Literal
 
 from cchc.engine.evaluation import Evaluation
 from cchc.engine.findings import Finding
+from cchc.engine.reconciliation import Discrepancy, Reconciliation
 from cchc.reports.terminal import UNSAFE_RANGES, escape
 from cchc.reports.view import RenderOptions, ReportView, Row
 from cchc.rules.catalogue import Plan
@@ -41,6 +45,7 @@ _UNSAFE = re.compile(
     + "]"
 )
 BATCH = 2_000  # testcases written at a time
+RECONCILIATION = "reconciliation"  # the suite, classname and failure type of a discrepancy
 
 
 def outcome(status: str, strength: str, strict: bool) -> tuple[Outcome, str | None]:
@@ -70,11 +75,16 @@ def render(evaluation: Evaluation, options: RenderOptions) -> Iterator[bytes]:
         plan_id: Counter(_outcome(evaluation, f, options.strict) for f in findings)
         for plan_id, findings in by_plan.items()
     }
-    root = ET.Element("testsuites", {"name": "cchc", **_counts(sum(tallies.values(), Counter()))})
+    total = sum(tallies.values(), Counter())
+    if evaluation.reconciliation is not None:
+        total += _reconciliation_tally(evaluation.reconciliation)
+    root = ET.Element("testsuites", {"name": "cchc", **_counts(total)})
     head, tail = _halves(root, xml_declaration=True)
     yield head
     for plan in evaluation.plans:
         yield from _suite(view, plan, by_plan[plan.id], tallies[plan.id])
+    if evaluation.reconciliation is not None:
+        yield _reconciliation_suite(view, evaluation.reconciliation)
     yield tail
 
 
@@ -208,6 +218,60 @@ class _Tests:
             ("report.quote", row.quote),
         ]
         return "\n".join(f"{self.labels[key]}: {safe(value)}" for key, value in lines if value)
+
+
+def _reconciliation_tally(found: Reconciliation) -> Counter[str]:
+    """A failure per discrepancy; one passing test when there is none."""
+    return Counter({"failure": len(found.discrepancies)} if found.discrepancies else {"passed": 1})
+
+
+def _reconciliation_suite(view: ReportView, found: Reconciliation) -> bytes:
+    """The suite of the check against dossier records: a failing testcase per discrepancy, or
+    one passing testcase; the view's heading (or "agrees" sentence) as its output."""
+    worded = view.reconciliation()
+    assert worded is not None  # the evaluation has a reconciliation
+    attributes = {"name": RECONCILIATION, **_counts(_reconciliation_tally(found))}
+    suite = ET.Element("testsuite", attributes)
+    suite.text = "\n"
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("tolerance", found.tolerance), ("compared", found.compared)):
+        ET.SubElement(properties, "property", {"name": name, "value": safe(value)})
+    properties.tail = "\n"
+    cases = [_discrepancy_case(view, d, words) for d, words in view.discrepancy_words()]
+    suite.extend(cases or [_testcase(view("reconciliation.title"))])
+    output = ET.SubElement(suite, "system-out")
+    output.text, output.tail = safe(worded[0]), "\n"  # the heading, or "agrees"
+    return ET.tostring(suite, encoding="utf-8") + b"\n"
+
+
+def _testcase(name: str) -> ET.Element:
+    """A testcase of the reconciliation suite, on a line of its own."""
+    case = ET.Element("testcase", {"classname": RECONCILIATION, "name": safe(name), "time": "0"})
+    case.tail = "\n"
+    return case
+
+
+def _discrepancy_case(
+    view: ReportView, discrepancy: Discrepancy, words: dict[str, str]
+) -> ET.Element:
+    """A failing testcase: unit, period (field) and count as its name, both figures as its
+    message, every column of the view's row as a labelled line of its body."""
+    parts = [discrepancy.unit, discrepancy.period, discrepancy.field, discrepancy.name]
+    name = " ".join(part for part in parts if part)
+    unit_name = words["reconciliation.column_unit"]
+    if unit_name != discrepancy.unit:
+        name += f" ({unit_name})"
+    case = _testcase(name)
+    message = view(
+        "junit.discrepancy",
+        count=words["reconciliation.column_count"],
+        reported=words["reconciliation.column_reported"],
+        recomputed=words["reconciliation.column_recomputed"],
+    )
+    failure = ET.SubElement(case, "failure", {"message": safe(message), "type": RECONCILIATION})
+    lines = [f"{view(key)}: {safe(value)}" for key, value in words.items() if value]
+    failure.text = "\n".join(lines)
+    return case
 
 
 # The labels of an explanation's lines (report.yaml's words), looked up once per report.

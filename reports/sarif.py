@@ -9,6 +9,11 @@ Each result points at the rule's entry in its plan file (path from the repositor
 line) and names the unit as a logical location; `partialFingerprints` identify the rule, unit
 and period, whatever the status or the language, so a viewer tracks a finding across runs.
 
+With --dossiers, each reported count the dossier records contradict is a result too: rule
+`reconciliation` (in the driver's rules whenever the counts were compared), kind fail, level
+error, both figures in its message and properties, the unit and period its logical location
+(no file: the facts do not say where a count was written).
+
 The log is written in pieces, a batch of results at a time, one result per line.
 """
 
@@ -17,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -27,6 +32,7 @@ import orjson
 from cchc import __version__
 from cchc.engine.evaluation import Evaluation
 from cchc.engine.findings import Finding
+from cchc.engine.reconciliation import Discrepancy
 
 # The JSON report's escaping of raw control and bidi characters: the same data, never obeyed by
 # a terminal showing the file.
@@ -48,6 +54,8 @@ KINDS = {
 }
 LEVELS = {"firm": "error", "aspirational": "warning"}  # of a failure; any other result: "none"
 BATCH = 2_000  # results per piece written
+RECONCILIATION = "reconciliation"  # the rule of a reported count the dossier records contradict
+DISCREPANCY_FINGERPRINT = "cchcDiscrepancy/v1"
 
 
 def render(evaluation: Evaluation, options: RenderOptions) -> Iterator[bytes]:
@@ -67,10 +75,11 @@ def render(evaluation: Evaluation, options: RenderOptions) -> Iterator[bytes]:
     head = _dumps(opening)[:-1] + b',"runs":[\n' + _dumps(run, indent=True).rstrip()[:-1]
     yield escape_unsafe(head.rstrip() + b',\n"results":[\n')
     places = {rule_id: _physical(sources[rule_id]) for rule_id in rule_ids}
-    results = (
+    findings = (
         _result(view, finding, index[finding.rule_id], places[finding.rule_id])
         for finding in evaluation.listed(options.only)
     )
+    results = chain(findings, _discrepancy_results(view, len(rule_ids)))
     first = True
     while batch := list(islice(results, BATCH)):
         lines = b",\n".join(_dumps(result) for result in batch)
@@ -89,11 +98,14 @@ def _dumps(value: object, indent: bool = False) -> bytes:
 
 
 def _driver(view: ReportView, rule_ids: list[str]) -> dict[str, Any]:
+    rules = [_rule(view, *view.evaluation.rules[rule_id]) for rule_id in rule_ids]
+    if view.evaluation.reconciliation is not None:
+        rules.append(_reconciliation_rule(view))  # its index: after every rule of the plans
     return {
         "name": "cchc",
         "version": __version__,
         "semanticVersion": __version__,
-        "rules": [_rule(view, *view.evaluation.rules[rule_id]) for rule_id in rule_ids],
+        "rules": rules,
     }
 
 
@@ -121,6 +133,18 @@ def _rule(view: ReportView, plan: Plan, rule: Rule) -> dict[str, Any]:
     }
 
 
+def _reconciliation_rule(view: ReportView) -> dict[str, Any]:
+    """The rule of the check against dossier records (check --dossiers)."""
+    return {
+        "id": RECONCILIATION,
+        "name": RECONCILIATION,
+        "shortDescription": {"text": view("reconciliation.title")},
+        "fullDescription": {"text": view("sarif.reconciliation_rule")},
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"tags": ["cchc", RECONCILIATION]},
+    }
+
+
 def _invocation(view: ReportView) -> dict[str, Any]:
     """The run itself: it worked (a bug stops cchc before any report), with its warnings."""
     notifications = [{"level": "warning", "message": {"text": text}} for text in view.warnings]
@@ -128,20 +152,27 @@ def _invocation(view: ReportView) -> dict[str, Any]:
 
 
 def _run_properties(evaluation: Evaluation, options: RenderOptions) -> dict[str, Any]:
-    return {
+    properties = {
         "asOf": evaluation.as_of.isoformat(),
         "engine": evaluation.engine,
         "plans": [plan.id for plan in evaluation.plans],
         "summary": evaluation.summary(),  # over every finding, whatever --only lists
         "only": sorted(options.only),
     }
+    found = evaluation.reconciliation
+    if found is not None:  # how many counts were compared, even when every one agrees
+        properties[RECONCILIATION] = {"tolerance": str(found.tolerance), "compared": found.compared}
+    return properties
 
 
 def fingerprint(finding: Finding) -> str:
     """The finding's identity: rule, unit and period (as a JSON array, so that no two triples
     run together into the same text), never its status or wording."""
-    identity = json.dumps([finding.rule_id, finding.unit_id, finding.period])
-    return hashlib.sha256(identity.encode("ascii")).hexdigest()
+    return _digest([finding.rule_id, finding.unit_id, finding.period])
+
+
+def _digest(identity: list[str | None]) -> str:
+    return hashlib.sha256(json.dumps(identity).encode("ascii")).hexdigest()
 
 
 def artifact_uri(path: str) -> str:
@@ -206,3 +237,40 @@ def _message(view: ReportView, row: Row) -> str:
     if row.gap:
         text = view("sarif.with_gap", text=text, gap=row.gap)
     return text
+
+
+def _discrepancy_results(view: ReportView, rule_index: int) -> Iterator[dict[str, Any]]:
+    """A result per reported count the dossier records contradict, in the view's order."""
+    for discrepancy, words in view.discrepancy_words():
+        yield _discrepancy_result(view, discrepancy, words, rule_index)
+
+
+def _discrepancy_result(
+    view: ReportView, discrepancy: Discrepancy, words: dict[str, str], rule_index: int
+) -> dict[str, Any]:
+    unit, period = discrepancy.unit, discrepancy.period
+    message = view(
+        "sarif.discrepancy",
+        unit_name=words["reconciliation.column_unit"],
+        period=words["reconciliation.column_period"],
+        count=words["reconciliation.column_count"],
+        reported=words["reconciliation.column_reported"],
+        recomputed=words["reconciliation.column_recomputed"],
+    )
+    identity = [RECONCILIATION, unit, period, discrepancy.field, discrepancy.name]
+    return {
+        "ruleId": RECONCILIATION,
+        "ruleIndex": rule_index,
+        "kind": "fail",
+        "level": "error",
+        "message": {"text": message},
+        "locations": [
+            {
+                "logicalLocations": [
+                    {"name": unit, "fullyQualifiedName": f"{unit}/{period}", "kind": "module"}
+                ]
+            }
+        ],
+        "partialFingerprints": {DISCREPANCY_FINGERPRINT: _digest(identity)},
+        "properties": {"unitName": words["reconciliation.column_unit"], **discrepancy.as_dict()},
+    }

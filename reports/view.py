@@ -182,6 +182,17 @@ class ReportView:
         rows = [self._discrepancy(d) for d in found.discrepancies]
         return heading, headers, rows
 
+    def discrepancy_words(self) -> list[tuple[Discrepancy, dict[str, str]]]:
+        """Each discrepancy with its row of reconciliation() by column key
+        (`reconciliation.column_reported`…): for formats that place the words one by one."""
+        found = self.evaluation.reconciliation
+        if found is None:
+            return []
+        return [
+            (d, dict(zip(DISCREPANCY_COLUMNS, self._discrepancy(d), strict=True)))
+            for d in found.discrepancies
+        ]
+
     def _discrepancy(self, found: Discrepancy) -> list[str]:
         listed = ", ".join(found.dossiers)
         if found.more:

@@ -7,6 +7,8 @@ Sheets, named in the reader's language:
 - findings: one row per finding listed, with the CSV report's columns (reports/csv_report.py):
   the header frozen, an autofilter, status cells coloured by conditional formatting (not met:
   red; not yet due and not enough data: amber; met: green).
+- with --dossiers, the check against dossier records: the view's heading (or that every count
+  agrees), then a row per reported count the records contradict, its figures as numbers.
 - one sheet per unit with findings listed: the unit's counts, then its findings.
 
 Which findings are listed: as in every human format (the options' `statuses`): those that need
@@ -42,8 +44,17 @@ from openpyxl.utils import get_column_letter
 
 from cchc.engine.evaluation import STATUSES, Evaluation
 from cchc.engine.findings import Finding
+from cchc.engine.reconciliation import Discrepancy
 from cchc.reports.csv_report import COLUMNS, Cell, Column, neutralised
-from cchc.reports.view import ATTENTION, Counts, RenderOptions, ReportView, Row, UnitSummary
+from cchc.reports.view import (
+    ATTENTION,
+    DISCREPANCY_COLUMNS,
+    Counts,
+    RenderOptions,
+    ReportView,
+    Row,
+    UnitSummary,
+)
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -86,6 +97,9 @@ UNIT_TABLE_ROW = 6  # the header of a unit's findings, under its name and counts
 # The summary's tables share their layout: four columns that name, then the counts.
 SUMMARY_WIDTHS = (18, 44, 40, 14)
 COUNT_WIDTH = 14
+# The records check: unit, period, field, count, reported, recomputed, difference, dossiers.
+RECONCILIATION_WIDTHS = (28, 16, 14, 22, 12, 14, 12, 80)
+RECONCILIATION_TABLE_ROW = 3  # the header of its discrepancies, under the heading
 BOLD = Font(bold=True)
 
 
@@ -322,6 +336,47 @@ def _write_unit(
     sheet.close()
 
 
+# -- the check against dossier records --------------------------------------------------------
+def _write_reconciliation(workbook: Workbook, view: ReportView, taken: set[str]) -> None:
+    """With --dossiers: the view's heading, then a row per discrepancy (none when every
+    reported count agrees). Its title joins `taken`, so that no unit's sheet takes it."""
+    worded = view.reconciliation()
+    if worded is None:
+        return
+    heading, headers, _ = worded
+    title = view("reconciliation.title")
+    taken.add(title.casefold())
+    sheet = workbook.create_sheet(title)
+    discrepancies = view.discrepancy_words()
+    _widths(sheet, RECONCILIATION_WIDTHS)
+    if discrepancies:  # set before the first row: a write-only sheet writes its views first
+        sheet.freeze_panes = f"A{RECONCILIATION_TABLE_ROW + 1}"
+    sheet.append(_bold(sheet, [heading]))
+    if discrepancies:
+        sheet.append([])
+        sheet.append(_bold(sheet, headers))
+        for discrepancy, words in discrepancies:
+            sheet.append(_cells(sheet, _discrepancy_cells(discrepancy, words)))
+        last = RECONCILIATION_TABLE_ROW + len(discrepancies)
+        table = f"A{RECONCILIATION_TABLE_ROW}:{get_column_letter(len(headers))}{last}"
+        sheet.auto_filter.ref = table
+    sheet.close()
+
+
+def _discrepancy_cells(discrepancy: Discrepancy, words: dict[str, str]) -> list[Cell]:
+    """The view's words, but the figures as numbers (a count with no record stays worded)."""
+    figures = {
+        "reconciliation.column_reported": discrepancy.reported,
+        "reconciliation.column_recomputed": discrepancy.recomputed,
+        "reconciliation.column_difference": discrepancy.difference,
+    }
+    cells: list[Cell] = []
+    for key in DISCREPANCY_COLUMNS:
+        figure = figures.get(key)
+        cells.append(figure if figure is not None else (words[key] or None))
+    return cells
+
+
 def sheet_units(view: ReportView, findings: list[Finding]) -> tuple[list[UnitSummary], int]:
     """The units that get a sheet, in the summary's order, and how many with findings listed
     get none (MAX_UNIT_SHEETS, module docstring)."""
@@ -363,6 +418,7 @@ def render(evaluation: Evaluation, options: RenderOptions) -> bytes:
     per_unit = _write_findings(workbook, view, view.rows(findings), len(findings), kept)
     taken = {view("report.summary").casefold(), view("report.findings").casefold()}
     taken.update(_RESERVED_TITLES)
+    _write_reconciliation(workbook, view, taken)
     for unit in units:
         _write_unit(workbook, view, unit, per_unit[unit.unit_id], taken)
     buffer = io.BytesIO()

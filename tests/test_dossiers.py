@@ -714,10 +714,19 @@ def test_every_reason_has_words_in_both_languages() -> None:
             assert f"dossiers.reason.{reason}" in lang.messages, (code, reason)
 
 
-def test_progress_is_reported_a_line_per_stage(tmp_path: Path) -> None:
-    lines: list[str] = []
-    derive_counts([write_csv(tmp_path, [rec("A")])], [Period.parse(Q1)], progress=lines.append)
-    assert len(lines) >= 4 and all(isinstance(line, str) for line in lines)
+def test_progress_is_reported_a_step_per_stage_as_codes(tmp_path: Path) -> None:
+    steps: list[tuple[str, dict[str, object]]] = []
+    path = write_csv(tmp_path, [rec("A")])
+    derive_counts([path], [Period.parse(Q1)], progress=lambda code, **v: steps.append((code, v)))
+    assert steps == [
+        ("reading", {"path": str(path)}),
+        ("read", {"rows": 1, "path": str(path)}),
+        ("checking", {}),
+        ("counting", {"periods": 1}),
+        ("counted", {"rows": 2}),  # the unit's total and its one field
+    ]
+    for code in ("en", "vi"):  # each step has its words
+        assert all(f"progress.{step}" in language(code).messages for step, _ in steps)
 
 
 @pytest.mark.parametrize(

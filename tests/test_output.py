@@ -209,10 +209,11 @@ def test_a_long_run_shows_progress_on_a_terminal_and_nothing_in_a_pipe(
 
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(cli, "_spoken", ["en"])
     with cli._progress(3) as step:
-        step("html")
-        step("json")
-    assert "cchc: json" in terminal.getvalue()  # the bar, labelled with what is under way
+        step("rendering", format="html")
+        step("counted", rows=12345)
+    assert "cchc: counted 12,345 rows" in terminal.getvalue()  # the bar: what is under way
     piped = io.StringIO()
     monkeypatch.setattr(sys, "stderr", piped)
     with cli._progress(3) as step:

@@ -26,6 +26,7 @@ CODE_ARGUMENT = {
     "of": 1,  # Problem.of(place, code, …)
     "problem": 1,  # Origin.problem(loc, code, …)
     "ReportProblem": 1,
+    "add": 1,  # a saved result's problems: add(where, code, …) (engine/saved.py)
 }
 # Codes built at run time from a part (f"unknown_{what}", f"word_of_other_plans_{group}_…").
 BUILT = [
@@ -40,10 +41,16 @@ BUILT += [
     for kind, counts in (("no_plan", [""]), ("other_plans", ["_one", "_several"]))
     for count in counts
 ]
+# A saved result's evidence or gap value not of its column's form (engine/saved.py's _FORMS).
+BUILT += [
+    f"saved_not_{form}"
+    for form in ("whole_number", "text", "true_false", "a_date", "texts", "spans")
+]
 
 
 def literal_codes() -> set[str]:
     sources = [*(ROOT / "facts").rglob("*.py"), ROOT / "rules/references.py", ROOT / "app.py"]
+    sources.append(ROOT / "engine/saved.py")
     codes = set()
     for path in sources:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -4,13 +4,18 @@ rules judged on the recomputed counts, and each reported count the records contr
 from __future__ import annotations
 
 import json
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from cchc.cli import main
 from cchc.engine.reconciliation import Tolerance
+from cchc.reports.view import DISCREPANCY_COLUMNS
+from cchc.reports.wording import language
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 RECORDS = ["--dossiers", str(EXAMPLES / "records" / "soc-son-2019-Q1.csv")]
@@ -95,3 +100,84 @@ def test_derive_writes_facts_and_explain_lists_the_late_dossiers(tmp_path: Path)
     listed = CliRunner().invoke(main, [*explain, "--judged", "late", "--format", "csv"])
     assert listed.exit_code == 0, listed.output
     assert len(listed.stdout.strip().splitlines()) == 1 + 131
+
+
+# -- the other formats --------------------------------------------------------------------------
+WITHOUT_RECORDS = ["check", str(EXAMPLES / "hanoi-2019"), "--as-of", "2020-01-15"]
+FIGURES = {"resolved_late": (107, 131, -24), "resolved_on_time": (1443, 1419, 24)}
+KEYS = ("count", "reported", "recomputed", "difference")  # a count, then FIGURES' figures
+
+
+def written(tmp_path: Path, form: str, check: list[str] = CHECK, *extra: str) -> Path:
+    """The report of `check` in `form`, written to a file (the CLI's --output)."""
+    output = tmp_path / f"report.{form}"
+    arguments = [*check, *extra, "--format", form, "--output", str(output)]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code in (0, 1), result.output
+    return output
+
+
+def test_the_html_report_has_a_section_with_both_figures_of_each_discrepancy(
+    tmp_path: Path,
+) -> None:
+    page = written(tmp_path, "html").read_text("utf-8")
+    assert page.count('href="#reconciliation"') == 1  # its entry in the contents
+    section = page.split('<section id="reconciliation"', 1)[1].split("</section>", 1)[0]
+    assert page.index('id="findings"') < page.index('id="reconciliation"')
+    rows = re.findall(r"<tr>(.*?)</tr>", section, re.DOTALL)[1:]  # under the header's row
+    figures = [re.findall(r'<td class="num">([^<]*)</td>', row) for row in rows]
+    assert figures == [["107", "131", "-24"], ["1.443", "1.419", "+24"]]  # vi: dots in thousands
+
+
+def test_the_xlsx_report_has_a_sheet_with_a_row_per_discrepancy(tmp_path: Path) -> None:
+    book = load_workbook(written(tmp_path, "xlsx"), read_only=True)
+    title = language("vi")("reconciliation.title")
+    assert book.sheetnames[2] == title  # after the summary and the findings
+    rows = list(book[title].iter_rows(values_only=True))
+    assert len(rows) == 3 + 2  # heading, blank, header, then the discrepancies
+    at = {key: DISCREPANCY_COLUMNS.index(f"reconciliation.column_{key}") for key in KEYS}
+    found = {row[at["count"]]: tuple(row[at[key]] for key in KEYS[1:]) for row in rows[3:]}
+    assert found == FIGURES  # numbers as numbers
+
+
+@pytest.mark.parametrize(("tolerance", "failures"), [("0", 2), ("24", 0)])
+def test_each_discrepancy_is_a_failing_junit_test_of_a_reconciliation_suite(
+    tmp_path: Path, tolerance: str, failures: int
+) -> None:
+    root = ET.parse(written(tmp_path, "junit", CHECK, "--tolerance", tolerance)).getroot()
+    [suite] = [s for s in root.findall("testsuite") if s.get("name") == "reconciliation"]
+    cases = suite.findall("testcase")
+    failed = [case.find("failure") for case in cases if case.find("failure") is not None]
+    assert (len(cases), len(failed)) == (max(failures, 1), failures)  # none: one passing test
+    assert suite.get("failures") == str(failures)
+    assert {failure.get("type") for failure in failed} <= {"reconciliation"}
+    assert {case.get("classname") for case in cases} == {"reconciliation"}
+    suites = root.findall("testsuite")
+    assert root.get("failures") == str(sum(int(s.get("failures", "0")) for s in suites))
+    if failures:
+        assert {case.get("name").split()[2] for case in cases} == set(FIGURES)
+
+
+def test_each_discrepancy_is_a_sarif_result_of_rule_reconciliation(tmp_path: Path) -> None:
+    [run] = json.loads(written(tmp_path, "sarif").read_text("utf-8"))["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    found = [r for r in run["results"] if r["ruleId"] == "reconciliation"]
+    assert len(found) == 2
+    assert {rules[r["ruleIndex"]]["id"] for r in found} == {"reconciliation"}
+    assert {(r["kind"], r["level"]) for r in found} == {("fail", "error")}
+    figures = {r["properties"]["name"]: r["properties"] for r in found}
+    assert {name: tuple(p[k] for k in KEYS[1:]) for name, p in figures.items()} == FIGURES
+    assert run["properties"]["reconciliation"] == {"tolerance": "0", "compared": 13}
+
+
+def test_without_dossier_records_no_format_shows_a_check_against_them(tmp_path: Path) -> None:
+    page = written(tmp_path, "html", WITHOUT_RECORDS).read_text("utf-8")
+    assert 'id="reconciliation"' not in page and "#reconciliation" not in page
+    book = load_workbook(written(tmp_path, "xlsx", WITHOUT_RECORDS), read_only=True)
+    assert language("vi")("reconciliation.title") not in book.sheetnames
+    root = ET.parse(written(tmp_path, "junit", WITHOUT_RECORDS)).getroot()
+    assert "reconciliation" not in {suite.get("name") for suite in root.findall("testsuite")}
+    [run] = json.loads(written(tmp_path, "sarif", WITHOUT_RECORDS).read_text("utf-8"))["runs"]
+    assert "reconciliation" not in {rule["id"] for rule in run["tool"]["driver"]["rules"]}
+    assert "reconciliation" not in {result["ruleId"] for result in run["results"]}
+    assert "reconciliation" not in run["properties"]

@@ -1,6 +1,6 @@
 """`cchc report RESULT.json`: a saved result reads back as the evaluation it was written from,
 finding for finding, and renders again byte for byte; anything else is refused with exit 2,
-each problem at its key path, and no report written."""
+each problem at its key path (a code and its values, worded in --lang), and no report written."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from cchc import __version__, app
 from cchc.cli import main
 from cchc.engine import saved
-from cchc.engine.evaluation import Evaluation
+from cchc.engine.evaluation import STATUSES, Evaluation
+from cchc.facts.problems import Place, Problem
 from cchc.reports import json_report
 from cchc.reports.wording import language
 from cchc.rules.catalogue import Catalogue
@@ -151,12 +152,16 @@ def test_exact_text_stays_text(documents: dict[str, bytes], catalogue: Catalogue
 
 
 def test_every_rule_has_a_frame_the_reader_knows(catalogue: Catalogue) -> None:
+    codes = set()
     for plan in catalogue.plans.values():
         for rule in plan.rules:
             schema = saved.frame_schema(rule, plan.info.issued)
             for name, dtype in schema.items():
                 if name.startswith((EVIDENCE, saved.GAP)):
-                    saved.json_form(dtype)  # raises for a dtype it cannot read
+                    codes.add(saved.json_form(dtype)[1])  # raises for a dtype it cannot read
+    # A value not of its column's form is a problem worded in both languages.
+    for lang in ("en", "vi"):
+        assert {c for c in codes if f"problem.{c}" not in language(lang).messages} == set()
 
 
 # -- bad input ---------------------------------------------------------------------------------
@@ -293,6 +298,36 @@ CHANGES: list[Callable[[dict[str, Any]], str]] = [
 ]
 
 
+# The problem each change is, at the place it names: None where app.py finds it (a warning or a
+# finding this version cannot word), not engine/saved.py.
+CODES: dict[Callable[[dict[str, Any]], str], str | None] = {
+    _schema: "saved_other_schema",
+    _plan: "saved_unknown_plan",
+    _unknown_rule: "saved_unknown_rule",
+    _retitled: "saved_differs_from_catalogue",
+    _requoted: "saved_differs_from_catalogue",
+    _target: "saved_differs_from_catalogue",
+    _rule_left_out: "saved_rule_missing",
+    _only: "saved_only_some",
+    _summary: "saved_summary_differs",
+    _warning: None,
+    _unit: "saved_not_text",
+    _status: "saved_not_a_status",
+    _finding_of_unknown_rule: "saved_not_in_rules",
+    _unknown_unit: "saved_not_in_units",
+    _a_number_field: "saved_not_whole_number",
+    _unknown_field: "saved_unknown_field",
+    _evidence_left_out: None,
+    _date: "saved_not_a_date_or_null",
+}
+
+
+def problems_of(document: dict[str, Any], catalogue: Catalogue) -> list[Problem | str]:
+    with pytest.raises(saved.SavedResultError) as raised:
+        saved.evaluation_from_document(document, catalogue)
+    return raised.value.problems
+
+
 def report(path: Path, out: Path) -> Any:
     arguments = ["report", str(path), "--format", "json", "--output", str(out)]
     return CliRunner().invoke(main, arguments)
@@ -325,6 +360,80 @@ def test_a_changed_result_is_refused_at_its_place(
     path, out = tmp_path / "result.json", tmp_path / "out.json"
     path.write_bytes(laid_out(document) if layout == "as written" else orjson.dumps(document))
     assert_refused(report(path, out), path, out, where)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [change for change in CHANGES if CODES[change] is not None],
+    ids=lambda change: change.__name__.strip("_"),
+)
+def test_a_changed_result_is_a_problem_with_its_code_at_its_place(
+    change: Callable[[dict[str, Any]], str], documents: dict[str, bytes], catalogue: Catalogue
+) -> None:
+    document = orjson.loads(documents["hanoi-2019"])
+    where = change(document)
+    problems = problems_of(document, catalogue)
+    assert all(isinstance(p, Problem) for p in problems), problems
+    found = {(p.place, p.code) for p in problems if isinstance(p, Problem)}
+    assert (Place(path=where), CODES[change]) in found
+
+
+def test_a_problem_names_the_values_it_found(
+    documents: dict[str, bytes], catalogue: Catalogue
+) -> None:
+    document = orjson.loads(documents["hanoi-2019"])
+    _status(document)
+    [status] = problems_of(document, catalogue)
+    assert isinstance(status, Problem)
+    assert status.values == (("value", "'passed'"), ("known", ", ".join(STATUSES)))
+
+    document = orjson.loads(documents["hanoi-2019"])
+    counted = document["summary"]["fail"]
+    _summary(document)
+    [summary] = problems_of(document, catalogue)
+    assert isinstance(summary, Problem)
+    assert (summary.place, summary.code) == (Place(path="summary.fail"), "saved_summary_differs")
+    assert summary.values == (("value", str(counted + 1)), ("counted", str(counted)))
+
+    document = orjson.loads(documents["hanoi-2019"])
+    _retitled(document)
+    [retitled] = problems_of(document, catalogue)
+    assert isinstance(retitled, Problem)
+    assert "(old wording)" in str(retitled.value("saved"))
+    assert "(old wording)" not in str(retitled.value("catalogue"))
+
+    document = orjson.loads(documents["hanoi-2019"])
+    _schema(document)
+    [other] = problems_of(document, catalogue)
+    assert other == Problem.of(
+        Place(path="schema"),
+        "saved_other_schema",
+        schema="'cchc-findings/1'",
+        expected=saved.SCHEMA,
+    )
+    assert problems_of([], catalogue) == [Problem.of(Place(), "saved_not_a_result")]
+
+
+def test_a_corrupted_result_is_worded_in_vietnamese_and_in_english_on_request(
+    documents: dict[str, bytes], tmp_path: Path
+) -> None:
+    document = orjson.loads(documents["hanoi-2019"])
+    where = _status(document)
+    path = tmp_path / "broken.json"
+    path.write_bytes(laid_out(document))
+    runner = CliRunner()
+    by_default = runner.invoke(main, ["report", str(path)], env={"CCHC_LANG": None})
+    english = runner.invoke(main, ["report", str(path), "--lang", "en"])
+    assert (by_default.exit_code, english.exit_code) == (2, 2)
+    for result, code in ((by_default, "vi"), (english, "en")):
+        lang = language(code)
+        heading, line = result.stderr.splitlines()
+        assert heading == f"cchc: {lang(f'error.{app.SAVED_INVALID}')}"
+        # The file, the key path, the value found, and the statuses known, in the language.
+        assert line.startswith(f"  {path}: {where}: 'passed' ")
+        assert lang("problem.saved_not_a_status", value="'passed'") in line
+        assert line.endswith(lang("problem.hint.known", known=", ".join(STATUSES)))
+    assert by_default.stderr != english.stderr
 
 
 @pytest.mark.parametrize(
@@ -363,12 +472,14 @@ def test_a_problem_in_every_finding_is_listed_briefly(
     document = orjson.loads(documents["hanoi-2019"])
     for finding in document["findings"]:
         finding["status"] = "unknown"
-    with pytest.raises(saved.SavedResultError) as raised:
-        saved.evaluation_from_document(document, catalogue)
-    problems = raised.value.problems
+    problems = problems_of(document, catalogue)
     assert len(problems) == saved.MAX_LISTED + 1
-    assert problems[0].startswith("findings[0].status: ")
-    assert str(len(document["findings"]) - saved.MAX_LISTED) in problems[-1]
+    first, *_, more = problems
+    assert isinstance(first, Problem) and isinstance(more, Problem)
+    assert (first.place, first.code) == (Place(path="findings[0].status"), "saved_not_a_status")
+    assert more == Problem.of(
+        Place(), "saved_more_problems", count=len(document["findings"]) - saved.MAX_LISTED
+    )
 
 
 HOSTILE = [
@@ -467,3 +578,33 @@ def test_a_result_above_the_bound_is_refused_unread(
     path.write_bytes(documents["hanoi-papi-2018"])
     monkeypatch.setattr(app, "MAX_SAVED_BYTES", len(documents["hanoi-papi-2018"]) - 1)
     assert_refused(report(path, out), path, out, None)
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [(_warning, "saved_unworded_warning"), (_evidence_left_out, "saved_unworded_finding")],
+)
+def test_what_this_version_cannot_word_is_a_problem_at_its_place_in_the_file(
+    change: Callable[[dict[str, Any]], str], code: str, documents: dict[str, bytes], tmp_path: Path
+) -> None:
+    document = orjson.loads(documents["hanoi-2019"])
+    where = change(document)
+    path = tmp_path / "result.json"
+    path.write_bytes(orjson.dumps(document))
+    with pytest.raises(app.InputError) as raised:
+        app.saved_result(path)
+    found = [(p.place.file, p.place.path, p.code) for p in raised.value.problems]
+    assert (str(path), where, code) in found
+
+
+def test_a_result_that_is_not_json_is_placed_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "result.json"
+    path.write_text('{"schema": "cchc-findings/1",\n  oops}', encoding="utf-8")
+    with pytest.raises(app.InputError) as raised:
+        app.saved_result(path)
+    [problem] = raised.value.problems
+    assert (problem.code, problem.place.file, problem.place.line) == (
+        "saved_not_json",
+        str(path),
+        2,
+    )

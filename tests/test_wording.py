@@ -42,8 +42,10 @@ def test_the_english_catalogue_has_no_message_nobody_uses() -> None:
     shared = {"_thousands", "_decimal_point"}
     # Keys built at run time: status and strength words, by the value they name; notices by
     # their code (tests/test_warnings.py checks each code has its message).
-    # Problems, places and error headings by their code too (tests/test_problems.py).
+    # Problems, places and error headings by their code too (tests/test_problems.py); a
+    # dossier's reason and a progress step by theirs (tests/test_dossiers.py).
     built = ("status.", "strength.", "notice.", "area.", "problem.", "error.", "place.")
+    built += ("dossiers.reason.", "progress.")
     dynamic = {k for k in language("en").messages if k.startswith(built)}
     unused = set(language("en").messages) - used_keys() - shared - dynamic
     assert not unused

@@ -8,10 +8,11 @@ spark-submit job spark_job.py (docs/spark.md).
 """
 
 from cchc.facts.dossiers.definitions import COUNT_NAMES, COUNTS, spark_sql
-from cchc.facts.dossiers.derive import LISTED, Derivation, derive_counts, explain
+from cchc.facts.dossiers.derive import LISTED, Derivation, derive_counts, explain, quiet
 from cchc.facts.dossiers.mapping import Mapping, UnitEntry
 from cchc.facts.dossiers.options import DeriveOptions
 from cchc.facts.dossiers.problems import DossierError, RecordProblem
+from cchc.facts.dossiers.records import Progress
 
 __all__ = [
     "COUNTS",
@@ -21,9 +22,11 @@ __all__ = [
     "DeriveOptions",
     "DossierError",
     "Mapping",
+    "Progress",
     "RecordProblem",
     "UnitEntry",
     "derive_counts",
     "explain",
+    "quiet",
     "spark_sql",
 ]

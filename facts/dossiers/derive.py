@@ -17,7 +17,7 @@ are bad, DossierError stops the run with the problems.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,13 +47,12 @@ from cchc.facts.dossiers.mapping import Mapping, UnitEntry, as_mapping
 from cchc.facts.dossiers.normalize import SourceFile, sql_string
 from cchc.facts.dossiers.options import DeriveOptions
 from cchc.facts.dossiers.problems import DossierError, RecordProblem
-from cchc.facts.dossiers.records import LoadedSources, load_sources, open_engine
+from cchc.facts.dossiers.records import LoadedSources, Progress, load_sources, open_engine
 from cchc.facts.format import SCHEMA
 from cchc.facts.periods import Period
 
 LISTED = 1000  # problems kept with their place; all are counted
 MappingLike = Mapping | str | Path | dict[str, Any]
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -114,11 +113,11 @@ def derive_counts(
 ) -> Derivation:
     """The Biểu 06 counts of the records in `sources` for each period. Raises DossierError when
     a file or the mapping cannot be used, or when too many rows are bad."""
-    say = progress or _quiet
+    say = progress or quiet
     parsed = as_mapping(mapping)
     wanted = unique_periods(periods)
     with _read_records(sources, options, parsed, say) as (connection, loaded):
-        say("checking records")
+        say("checking")
         _periods_table(connection, wanted)
         among = boundaries((period.start, period.end) for period in wanted)
         checks = record_checks(options)
@@ -126,10 +125,10 @@ def derive_counts(
         connection.execute(f"CREATE TABLE problems AS {problems_select(checks)}")
         summary = _summarise(connection, loaded)
         raise_when_too_bad(summary, options)
-        say(f"counting {len(wanted)} periods")
+        say("counting", periods=len(wanted))
         connection.execute(f"CREATE VIEW ranked_periods AS {ranked_periods_sql(among)}")
         counts = _counts_frame(connection, options)
-        say(f"counted {counts.height:,} rows")
+        say("counted", rows=counts.height)
     return summary.derivation(counts, options, parsed)
 
 
@@ -162,7 +161,7 @@ def explain(
     carried_over for each dossier carried over, so that counting rows by `judged` gives the
     form's columns. Records with problems are not shown; no threshold applies."""
     parsed = as_mapping(mapping)
-    with _read_records(sources, options, parsed, _quiet) as (connection, _):
+    with _read_records(sources, options, parsed, quiet) as (connection, _):
         valid = valid_select(record_checks(options))
         connection.execute(f"CREATE VIEW explained_records AS {valid}")
         _periods_table(connection, [Period.parse(period)])
@@ -203,7 +202,8 @@ class Summary:
         )
 
 
-def _quiet(_: str) -> None:
+def quiet(_: str, /, **__: object) -> None:
+    """A Progress that tells no one."""
     pass
 
 

@@ -34,9 +34,10 @@ from __future__ import annotations
 import os
 import tempfile
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 
@@ -53,7 +54,13 @@ from cchc.facts.dossiers.normalize import (
 from cchc.facts.dossiers.options import DeriveOptions
 from cchc.facts.dossiers.problems import DossierError, RecordProblem, file_problem
 
-Progress = Callable[[str], None]
+
+class Progress(Protocol):
+    """Told of each step of a long run: a code (reports/messages/*/progress.yaml words it)
+    and its values."""
+
+    def __call__(self, step: str, /, **values: object) -> None: ...
+
 
 CSV_SUFFIXES = (".csv", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -127,13 +134,13 @@ def load_sources(
     loaded = LoadedSources([f for f in files if f is not None], 0, [], 0)
     connection.execute("CREATE TABLE files (file_index INTEGER, path VARCHAR)")
     for source in loaded.files:
-        progress(f"reading {source.path}")
+        progress("reading", path=str(source.path))
         records = _source_view(connection, source, problems)
         rejected, rejected_total = _rejected_lines(connection, source, listed)
         loaded.rows_read += records + rejected_total
         loaded.rejected += rejected[: max(0, listed - len(loaded.rejected))]
         loaded.rejected_total += rejected_total
-        progress(f"read {records + rejected_total:,} rows from {source.path}")
+        progress("read", rows=records + rejected_total, path=str(source.path))
     if problems:
         raise DossierError(problems)
     _create_tables(connection, mapping, loaded.files)

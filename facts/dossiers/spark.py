@@ -37,7 +37,7 @@ What DuckDB does and Spark does not (each refused or said, never silently differ
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,6 +61,7 @@ from cchc.facts.dossiers.derive import (
     Summary,
     counts_frame,
     problem_at,
+    quiet,
     raise_when_too_bad,
     unique_periods,
 )
@@ -71,6 +72,7 @@ from cchc.facts.dossiers.problems import DossierError, RecordProblem, file_probl
 from cchc.facts.dossiers.records import (
     CSV_SUFFIXES,
     PARQUET_SUFFIXES,
+    Progress,
     _delimiter,
     _match_columns,
     mapping_rows,
@@ -81,7 +83,6 @@ from cchc.facts.periods import Period
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-Progress = Callable[[str], None]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 # Spark's simple type names as DuckDB names them (normalize.py reads typed integers as such).
 _TYPES = {"int": "INTEGER", "bigint": "BIGINT", "smallint": "SMALLINT", "tinyint": "TINYINT"}
@@ -120,7 +121,7 @@ def derive_counts_spark(
     docstring for what differs). `sources` are files Spark can read (local, hdfs://, s3a://).
     The work runs in spark.newSession(): its own temporary views, and the SQL settings the
     SparkContext was made with (spark_session's, spark-submit's)."""
-    say = progress or (lambda _: None)
+    say = progress or quiet
     parsed = as_mapping(mapping)
     session = (spark or spark_session()).newSession()
     session.conf.set("spark.sql.session.timeZone", TIME_ZONE)
@@ -131,15 +132,15 @@ def derive_counts_spark(
     schema = "period STRING, period_from DATE, period_to DATE"
     session.createDataFrame(rows, schema).createOrReplaceTempView("periods")
     among = boundaries((period.start, period.end) for period in wanted)
-    say("checking records")
+    say("checking")
     summary = _check(session, files, options, among)
     raise_when_too_bad(summary, options)
-    say(f"counting {len(wanted)} periods")
+    say("counting", periods=len(wanted))
     _sql(session, ranked_periods_sql(among)).createOrReplaceTempView("ranked_periods")
     counted = "(SELECT * FROM tallied WHERE kind = 'counted')"
     result = _sql(session, counts_sql(counted, "ranked_periods", fully_online=options.fully_online))
     counts = counts_frame([tuple(row) for row in result.collect()], result.columns)
-    say(f"counted {counts.height:,} rows")
+    say("counted", rows=counts.height)
     return summary.derivation(counts, options, parsed)
 
 
@@ -159,7 +160,7 @@ def _read_files(
     problems: list[RecordProblem] = []
     found = []
     for index, path in enumerate(sources):
-        say(f"reading {path}")
+        say("reading", path=str(path))
         frame = _reader(session, index, str(path), problems)
         if frame is None:
             continue
@@ -174,7 +175,7 @@ def _read_files(
         columns = [*dict.fromkeys(source.columns.values()), "file_row_number"]
         cells = frame.select(*[f"`{name}`" for name in columns])
         read.append((source, cells, cells.count()))
-        say(f"read {read[-1][2]:,} rows from {source.path}")
+        say("read", rows=read[-1][2], path=str(source.path))
     return read
 
 

@@ -11,7 +11,9 @@ options are derive_counts's (DeriveOptions); --mapping is a YAML file on the dri
 The facts document is written to --output (a local path or a storage URI), the record problems
 (at most 1000, with their total by code) to --problems as JSON when given. Exit status: 0, or 2
 when the records cannot be counted (a file or the mapping unusable, too many bad rows), as the
-cchc command line does. Only the driver runs Python (and needs cchc installed); the executors
+cchc command line does. On stderr, one JSON object a line: each step ({"step": "reading",
+"path": …}), then the summary (rows read, ignored, bad; rows of counts) or the error and its first
+problems. Only the driver runs Python (and needs cchc installed); the executors
 run Spark SQL only. docs/spark.md has the set-up.
 """
 
@@ -77,10 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     files = expand(spark, arguments.sources)
     periods = [Period.parse(period) for period in arguments.period]
     say = lambda line: print(line, file=sys.stderr)  # noqa: E731
+    step = lambda code, **values: say(json.dumps({"step": code, **values}))  # noqa: E731
     try:
-        derivation = derive_counts_spark(files, periods, options, arguments.mapping, spark, say)
+        derivation = derive_counts_spark(files, periods, options, arguments.mapping, spark, step)
     except DossierError as error:
-        say(f"cannot count: {error}")
+        say(json.dumps({"error": error.code, **error.values}, ensure_ascii=False))
         for problem in error.problems[:20]:
             say(json.dumps(problem.as_dict(), ensure_ascii=False))
         if arguments.problems:
@@ -89,10 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     write(spark, arguments.output, json.dumps(derivation.as_fact_document(), ensure_ascii=False))
     if arguments.problems:
         write(spark, arguments.problems, _report(derivation))
-    say(
-        f"{derivation.rows_read:,} rows read, {derivation.rows_ignored:,} not under resolution, "
-        f"{derivation.rows_bad:,} bad; {derivation.counts.height:,} rows of counts"
-    )
+    summary = {
+        "rows_read": derivation.rows_read,
+        "rows_ignored": derivation.rows_ignored,
+        "rows_bad": derivation.rows_bad,
+        "count_rows": derivation.counts.height,
+    }
+    say(json.dumps(summary))
     return 0
 
 
