@@ -129,12 +129,15 @@ def duplicates_select(by_text: bool = False) -> str:
     ignored = ", ".join(map(str, IGNORED_STATUSES))
     if by_text:
         group, key, text, same = "dossier", fingerprint("dossier"), "dossier", "true"
+        given = "count(dossier)"
     else:
         group = key = f"CASE WHEN dossier IS NOT NULL THEN {fingerprint('dossier')} END"
         second = second_fingerprint("dossier")
-        text, same = "NULL", f"min({second}) = max({second})"
-    # No MaHoSo (NULL) is left out by count(dossier), not by a filter on it: that would be
-    # pushed into the records view and read every MaHoSo twice.
+        text, same, given = "NULL", f"min({second}) = max({second})", "count(*)"
+    # Records without a MaHoSo are no one's copies. They are left out by count(dossier), or
+    # kept as a row whose fingerprint is NULL (which joins nothing), never by a filter on the
+    # MaHoSo: it would be pushed into the records view and read every MaHoSo twice; and
+    # count(*) spares the fingerprints' grouping the text.
     return f"""
 SELECT d.fingerprint, d.dossier, d.first_key, d.same_text, files.path AS first_file
 FROM (
@@ -142,7 +145,7 @@ FROM (
     min({_KEY}) AS first_key, {same} AS same_text
   FROM records
   WHERE COALESCE(status, 0) NOT IN ({ignored})
-  GROUP BY {group} HAVING count(dossier) > 1
+  GROUP BY {group} HAVING {given} > 1
 ) AS d
 JOIN files ON files.file_index = CAST(d.first_key // {ROW_LIMIT_KEY} AS INTEGER)
 """
