@@ -536,15 +536,7 @@ _lang_option = click.option(
     help="Accept only the names these plans read (repeatable); a name only another plan reads "
     "is then a problem at its place. Default: the names of every plan.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default="vi",
-    envvar="CCHC_LANG",
-    callback=_speak,
-    is_eager=True,
-    help="The language of the messages (CCHC_LANG sets it too).",
-)
+@_lang_option
 def facts_validate(paths: tuple[str, ...], plan_ids: tuple[str, ...], lang: str) -> None:
     """Validate fact files without evaluating anything. Exit 2 when they are invalid."""
     rules = app.catalogue()
