@@ -347,12 +347,63 @@ def test_a_duplicate_mahoso_every_copy_after_the_first(tmp_path: Path) -> None:
     assert counts(derivation)["received_online"] == 2
 
 
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from("ABC"),  # MaHoSo
+            st.sampled_from(["4", "4", "1", "3"]),  # 1 and 3: not under resolution
+            st.booleans(),  # with another problem (an unknown channel)
+            st.integers(0, 1),  # which of two files
+        ),
+        max_size=12,
+    )
+)
+def test_every_later_copy_of_a_mahoso_and_only_those_are_duplicates(
+    tmp_path: Path, rows: list[tuple[str, str, bool, int]]
+) -> None:
+    """The first copy is the first under resolution by file, then row, whatever else is wrong
+    with it; a record not under resolution is no one's copy."""
+    files: list[list[dict[str, str]]] = [[], []]
+    for dossier, status, unknown_channel, file in rows:
+        channel = {"KenhThucHien": "9"} if unknown_channel else {}
+        files[file].append(rec(dossier, TrangThaiHoSo=status, **channel))
+    paths = [write_csv(tmp_path, records, f"{n}.csv") for n, records in enumerate(files)]
+    first: dict[str, tuple[str, int]] = {}
+    later, counted = [], set()
+    for path, records in zip(paths, files, strict=True):
+        for row, record in enumerate(records, start=1):
+            if record["TrangThaiHoSo"] in ("1", "3"):
+                continue
+            if record["MaHoSo"] in first:
+                later.append((str(path), row, *first[record["MaHoSo"]]))
+            else:
+                first[record["MaHoSo"]] = (str(path), row)
+                if record["KenhThucHien"] != "9":
+                    counted.add((str(path), row))
+    derivation = derive_counts(paths, [Period.parse(Q1)], DeriveOptions(bad_row_limit=1))
+    found = [
+        (p.file, p.row, p.values["first_file"], p.values["first_row"])
+        for p in derivation.record_problems
+        if p.code == "duplicate_dossier"
+    ]
+    assert found == later
+    assert counts(derivation).get("received_total", 0) == len(counted)
+    shown = explain(paths, "U1", Q1)
+    assert set(zip(shown["file"], shown["row"], strict=True)) == counted
+
+
 def test_mahoso_that_share_a_fingerprint_are_told_apart_by_their_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Duplicates are found by a 64-bit fingerprint of the MaHoSo; two different MaHoSo with
-    the same one must not pass for copies. A fingerprint of the first letter only makes every
-    MaHoSo here share one: the second fingerprint tells, and they are grouped by text."""
+    """Duplicates are looked for among the records whose MaHoSo's 64-bit fingerprint is given
+    more than once; two different MaHoSo with the same one must not pass for copies. A
+    fingerprint of the first letter only makes every MaHoSo here share one: the copies are
+    told apart by their text."""
     monkeypatch.setattr(checks, "fingerprint", lambda text: f"hash(left({text}, 1))")
     records = [rec("A1"), rec("A2"), rec("A1", KenhThucHien="1"), rec("A3"), rec("A2")]
     derivation = derive(tmp_path, records, bad_row_limit=1)

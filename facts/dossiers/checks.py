@@ -32,8 +32,11 @@ from cchc.facts.dossiers.normalize import DATE_COLUMNS, ROW_LIMIT_KEY, json_valu
 from cchc.facts.dossiers.options import DeriveOptions
 
 IGNORED_STATUSES = (1, 3)
+_IGNORED = ", ".join(map(str, IGNORED_STATUSES))
 _KEY = f"(file_index * {ROW_LIMIT_KEY} + row)"
 _KEY_PARTS = ("file_index", "row", "dossier")
+# What duplicates_select adds to a record; the checks that read it are made after the tally.
+_DUPLICATES_COLUMNS = ("first_key", "first_file")
 
 
 @dataclass(frozen=True)
@@ -112,56 +115,68 @@ def fingerprint(text: str) -> str:
     return f"hash({text})"
 
 
-def second_fingerprint(text: str) -> str:
-    """Another, to tell apart two MaHoSo that share the first."""
-    return f"hash({text} || '|')"
+def candidates_select() -> str:
+    """The fingerprints given by more than one record under resolution: each MaHoSo given more
+    than once has one, and so may two different MaHoSo that share it. The tally keeps every
+    record with such a fingerprint as a row of its own, and duplicates_select tells its
+    copies apart by their text.
 
-
-def duplicates_select(by_text: bool = False) -> str:
-    """Each MaHoSo given more than once (by records under resolution) with where its first
-    copy is (first by file, then by row): its key and its file's path.
-
-    Grouping ten million MaHoSo texts costs half again as much as grouping their fingerprints,
-    so they are grouped by fingerprint (`dossier` NULL) unless `by_text`. Two different MaHoSo
-    with the same fingerprint would pass for one; the second fingerprint of each group says so
-    (`same_text` false), and the caller then groups by the text (`by_text`: every row
-    `same_text`). flagged_select joins either by fingerprint and, when known, text."""
-    ignored = ", ".join(map(str, IGNORED_STATUSES))
-    if by_text:
-        group, key, text, same = "dossier", fingerprint("dossier"), "dossier", "true"
-        given = "count(dossier)"
-    else:
-        group = key = f"CASE WHEN dossier IS NOT NULL THEN {fingerprint('dossier')} END"
-        second = second_fingerprint("dossier")
-        text, same, given = "NULL", f"min({second}) = max({second})", "count(*)"
-    # Records without a MaHoSo are no one's copies. They are left out by count(dossier), or
-    # kept as a row whose fingerprint is NULL (which joins nothing), never by a filter on the
-    # MaHoSo: it would be pushed into the records view and read every MaHoSo twice; and
-    # count(*) spares the fingerprints' grouping the text.
+    Only fingerprints are grouped, with nothing but their count: grouping ten million MaHoSo
+    (or carrying where each is) costs half as much again. Records without a MaHoSo are kept as
+    one group, whose fingerprint is NULL, and not left out by a filter on the MaHoSo: it would
+    be pushed into the records view and read every MaHoSo twice."""
     return f"""
-SELECT d.fingerprint, d.dossier, d.first_key, d.same_text, files.path AS first_file
-FROM (
-  SELECT {key} AS fingerprint, CAST({text} AS VARCHAR) AS dossier,
-    min({_KEY}) AS first_key, {same} AS same_text
-  FROM records
-  WHERE COALESCE(status, 0) NOT IN ({ignored})
-  GROUP BY {group} HAVING {given} > 1
-) AS d
-JOIN files ON files.file_index = CAST(d.first_key // {ROW_LIMIT_KEY} AS INTEGER)
+SELECT fingerprint FROM (
+  SELECT CASE WHEN dossier IS NOT NULL THEN {fingerprint("dossier")} END AS fingerprint
+  FROM records WHERE COALESCE(status, 0) NOT IN ({_IGNORED})
+) AS f
+GROUP BY fingerprint HAVING count(*) > 1 AND fingerprint IS NOT NULL
 """
 
 
-def flagged_select(everything: bool = False) -> str:
-    """Records under resolution (or every record) with, for a duplicated MaHoSo, where its
-    first copy is."""
-    ignored = ", ".join(map(str, IGNORED_STATUSES))
-    where = "" if everything else f"WHERE COALESCE(r.status, 0) NOT IN ({ignored})"
+def marked_select() -> str:
+    """Every record with `copy`: under resolution, with a candidate fingerprint (its MaHoSo may
+    be given more than once)."""
+    return f"""
+SELECT r.*, c.fingerprint IS NOT NULL AND COALESCE(r.status, 0) NOT IN ({_IGNORED}) AS copy
+FROM records AS r LEFT JOIN candidates AS c
+  ON c.fingerprint = {fingerprint("r.dossier")} AND r.dossier IS NOT NULL
+"""
+
+
+def duplicates_select(copies: str) -> str:
+    """Each record of `copies` (key, dossier: records under resolution, among them every one
+    whose MaHoSo is given more than once) but the first with its MaHoSo, by file then row:
+    its key, and the first one's key and file."""
+    return f"""
+SELECT d.key, d.first_key, files.path AS first_file
+FROM (
+  SELECT key, min(key) OVER (PARTITION BY dossier) AS first_key
+  FROM {copies} AS c WHERE dossier IS NOT NULL
+) AS d
+JOIN files ON files.file_index = CAST(d.first_key // {ROW_LIMIT_KEY} AS INTEGER)
+WHERE d.key <> d.first_key
+"""
+
+
+def record_copies() -> str:
+    """duplicates_select's `copies` from the records: those with a candidate fingerprint."""
+    return f"(SELECT {_KEY} AS key, dossier FROM ({marked_select()}) AS m WHERE copy)"
+
+
+def tallied_copies(tallied: str = "tallied") -> str:
+    """duplicates_select's `copies` from the tally, where every record with a problem or a
+    candidate fingerprint is a row of its own (tally_select)."""
+    rows = f"{tallied} WHERE bad_key IS NOT NULL"
+    return f"(SELECT bad_key AS key, bad.dossier AS dossier FROM {rows})"
+
+
+def flagged_select() -> str:
+    """Records under resolution with, for a later copy of a MaHoSo, where its first copy is."""
     return f"""
 SELECT r.*, d.first_key, d.first_file
-FROM records AS r LEFT JOIN duplicates AS d
-  ON d.fingerprint = {fingerprint("r.dossier")} AND r.dossier IS NOT NULL
-  AND (d.dossier IS NULL OR d.dossier = r.dossier)
-{where}
+FROM records AS r LEFT JOIN duplicates AS d ON d.key = {_KEY}
+WHERE COALESCE(r.status, 0) NOT IN ({_IGNORED})
 """
 
 
@@ -182,43 +197,66 @@ def _problem_list(checks: list[Check]) -> str:
     return f"list_filter([{found}], lambda p: p IS NOT NULL)"
 
 
+def _columns_read(check: Check) -> set[str]:
+    """The record's columns a check reads (its condition, code, column and values)."""
+    names: set[str] = set()
+    for sql in (check.code, check.column, check.condition, check.values):
+        tree = sqlglot.parse_one(f"SELECT {sql}", read="duckdb")
+        names.update(column.name for column in tree.find_all(exp.Column))
+    return names
+
+
 def checked_columns(checks: list[Check]) -> list[str]:
-    """The record's columns the checks read (their conditions, codes, columns and values)."""
+    """The record's columns the checks made in the tally read, in the checks' order."""
     names: dict[str, None] = {}
     for check in checks:
-        for sql in (check.code, check.column, check.condition, check.values):
-            tree = sqlglot.parse_one(f"SELECT {sql}", read="duckdb")
-            names.update(dict.fromkeys(column.name for column in tree.find_all(exp.Column)))
-    return ["file_index", "row", "dossier", *(name for name in names if name not in _KEY_PARTS)]
+        names.update(dict.fromkeys(sorted(_columns_read(check))))
+    wanted = (name for name in names if name not in _KEY_PARTS + _DUPLICATES_COLUMNS)
+    return ["file_index", "row", "dossier", *wanted]
+
+
+def tallied_checks(checks: list[Check]) -> list[Check]:
+    """The checks made in the tally's pass: all but those that read the duplicates, which are
+    known after it (duplicates_select over tallied_copies)."""
+    return [check for check in checks if not _columns_read(check) & set(_DUPLICATES_COLUMNS)]
 
 
 def problems_select(checks: list[Check]) -> str:
-    """A row per problem of the tallied records with one (tally_select): file_index, row,
-    dossier, check_order, code, column_name and problem_values (JSON text). The checks are
-    run again on these few records, from the columns the tally kept of each."""
+    """A row per problem of the records `settled` makes bad: file_index, row, dossier,
+    check_order, code, column_name and problem_values (JSON text). The checks are run again on
+    these few records, from the columns the tally kept of each and the duplicates."""
     return f"""
 SELECT file_index, row, dossier, p.check_order, p.code, p.column_name, p.problem_values
 FROM (
   SELECT file_index, row, dossier, UNNEST({_problem_list(checks)}) AS p
-  FROM (SELECT bad.* FROM tallied WHERE kind = 'bad') AS b
+  FROM (
+    SELECT b.*, d.first_key, d.first_file
+    FROM (SELECT bad_key, bad.* FROM settled WHERE kind = 'bad') AS b
+    LEFT JOIN duplicates AS d ON d.key = b.bad_key
+  ) AS b
 ) AS found
 """
+
+
+def tally_columns(options: DeriveOptions) -> list[str]:
+    """The tally's columns between `kind` and `records`: what a tally row is grouped by."""
+    return ["bad_key", "unit", "field", *measure_names(options)]
 
 
 def tally_select(checks: list[Check], options: DeriveOptions, among: Sequence[date]) -> str:
     """Every record read, checked and measured in one pass, then tallied: a row per distinct
     `kind` and measures (definitions.py, days ranked among `among`) with how many `records`.
-    Kinds: `ignored` (statuses 1 and 3: not under resolution, not checked), `bad` (a problem:
-    a row per record, `bad` holding the columns its checks read, for problems_select),
+    Kinds: `ignored` (statuses 1 and 3: not under resolution, not checked), `bad` (a problem),
     `excluded` (dropped by an option) and `counted`. Only counted rows keep their unit and
-    field.
+    field. A record with a problem or a candidate fingerprint (marked_select's `copy`) is a row
+    of its own, with its key (`bad_key`) and `bad`, the columns the checks read: problems_select
+    lists its problems, and duplicates_select finds copies among them (settled_select).
 
     A record's problems are listed after the tally, from `bad`, and not here: DuckDB builds
     a list of them for every record, even under CASE WHEN (as much as the rest of the pass)."""
-    ignored = ", ".join(map(str, IGNORED_STATUSES))
     kind = (
-        f"CASE WHEN COALESCE(status, 0) IN ({ignored}) THEN 'ignored' "
-        f"WHEN {_any_problem(checks)} THEN 'bad' "
+        f"CASE WHEN COALESCE(status, 0) IN ({_IGNORED}) THEN 'ignored' "
+        f"WHEN {_any_problem(tallied_checks(checks))} THEN 'bad' "
         f"WHEN NOT ({included(options)}) THEN 'excluded' ELSE 'counted' END"
     )
     measured = {
@@ -230,19 +268,29 @@ def tally_select(checks: list[Check], options: DeriveOptions, among: Sequence[da
         [f"CASE WHEN kind = 'counted' THEN {name} END AS {name}" for name in ("unit", "field")]
         + [f"{sql} AS {name}" for name, sql in measured.items()]
     )
-    names = ", ".join(["unit", "field", *measured])
+    names = ", ".join(tally_columns(options))
     bad = ", ".join(f"'{name}': {name}" for name in checked_columns(checks))
-    kinded = f"SELECT *, {kind} AS kind FROM ({flagged_select(everything=True)}) AS f"
+    kinded = f"SELECT *, {kind} AS kind FROM ({marked_select()}) AS f"
+    alone = "kind = 'bad' OR copy"
     return f"""
-SELECT kind, bad_key, {names}, count(*) AS records, any_value(bad) AS bad
+SELECT kind, {names}, count(*) AS records, any_value(bad) AS bad
 FROM (
   SELECT kind,
-    CASE WHEN kind = 'bad' THEN {_KEY} END AS bad_key,
-    CASE WHEN kind = 'bad' THEN {{{bad}}} END AS bad,
+    CASE WHEN {alone} THEN {_KEY} END AS bad_key,
+    CASE WHEN {alone} THEN {{{bad}}} END AS bad,
     {kept}
   FROM ({measured_select(options, f"({kinded})")}) AS k
 ) AS measured
-GROUP BY kind, bad_key, {names}
+GROUP BY kind, {names}
+"""
+
+
+def settled_select(options: DeriveOptions) -> str:
+    """The tally with each later copy of a MaHoSo (`duplicates`) made `bad`."""
+    names = ", ".join(f"t.{name}" for name in [*tally_columns(options), "records", "bad"])
+    return f"""
+SELECT CASE WHEN d.key IS NOT NULL THEN 'bad' ELSE t.kind END AS kind, {names}
+FROM tallied AS t LEFT JOIN duplicates AS d ON d.key = t.bad_key
 """
 
 

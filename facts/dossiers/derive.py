@@ -5,10 +5,12 @@
     derivation.as_fact_document()    # {"schema": "cchc-facts/1", "reports": [...]}
 
 The stages: every file as DuckDB's view `records` (records.py, normalize.py: a Parquet file is
-read where it lies), the MaHoSo given twice, then one pass that checks and measures each record
-and tallies them (checks.py's tally_select: the table `tallied`, a row per distinct measured
-record and one per record with a problem), and the counts over the tally (definitions.py). The
-files are parsed once for the checks and the counts; Apache Spark runs the same SQL (spark.py).
+read where it lies); the fingerprints given more than once (`candidates`, a pass over the
+MaHoSo alone); then one pass that checks and measures each record and tallies them (checks.py's
+tally_select: the table `tallied`, a row per distinct measured record and one per record with a
+problem or a candidate fingerprint); the later copies of each MaHoSo, found by text among those
+rows, made bad (`settled`); and the counts over the tally (definitions.py). The files are parsed
+once for the checks and the counts; Apache Spark runs the same SQL (spark.py).
 A record with a problem is left out of every count and listed
 (at most LISTED of them; every one is counted). When more than `bad_row_limit` of the rows read
 are bad, DossierError stops the run with the problems.
@@ -28,10 +30,14 @@ import orjson
 import polars as pl
 
 from cchc.facts.dossiers.checks import (
+    candidates_select,
     duplicates_select,
     flagged_select,
     problems_select,
     record_checks,
+    record_copies,
+    settled_select,
+    tallied_copies,
     tally_select,
     valid_select,
 )
@@ -122,6 +128,8 @@ def derive_counts(
         among = boundaries((period.start, period.end) for period in wanted)
         checks = record_checks(options)
         connection.execute(f"CREATE TEMP TABLE tallied AS {tally_select(checks, options, among)}")
+        connection.execute(f"CREATE TABLE duplicates AS {duplicates_select(tallied_copies())}")
+        connection.execute(f"CREATE VIEW settled AS {settled_select(options)}")
         connection.execute(f"CREATE TABLE problems AS {problems_select(checks)}")
         summary = _summarise(connection, loaded)
         raise_when_too_bad(summary, options)
@@ -162,6 +170,8 @@ def explain(
     form's columns. Records with problems are not shown; no threshold applies."""
     parsed = as_mapping(mapping)
     with _read_records(sources, options, parsed, quiet) as (connection, _):
+        connection.execute(f"CREATE TABLE duplicates AS {duplicates_select(record_copies())}")
+        connection.execute(f"CREATE VIEW flagged AS {flagged_select()}")
         valid = valid_select(record_checks(options))
         connection.execute(f"CREATE VIEW explained_records AS {valid}")
         _periods_table(connection, [Period.parse(period)])
@@ -211,16 +221,13 @@ def quiet(_: str, /, **__: object) -> None:
 def _read_records(
     sources: Sequence[Path], options: DeriveOptions, mapping: Mapping, say: Progress
 ) -> Iterator[tuple[duckdb.DuckDBPyConnection, LoadedSources]]:
-    """A DuckDB database with the records read (the view `records`), the MaHoSo given more
-    than once (`duplicates`) and the records flagged with them (`flagged`). The database and
-    its spill files are removed afterwards."""
+    """A DuckDB database with the records read (the view `records`) and the fingerprints of
+    the MaHoSo that may be given more than once (`candidates`). The database and its spill
+    files are removed afterwards."""
     connection, work = open_engine()
     try:
         loaded = load_sources(connection, sources, options, mapping, say, LISTED)
-        connection.execute(f"CREATE TABLE duplicates AS {duplicates_select()}")
-        if _one(connection, "SELECT count(*) FROM duplicates WHERE NOT same_text")[0]:
-            connection.execute(f"CREATE OR REPLACE TABLE duplicates AS {duplicates_select(True)}")
-        connection.execute(f"CREATE VIEW flagged AS {flagged_select()}")
+        connection.execute(f"CREATE TABLE candidates AS {candidates_select()}")
         yield connection, loaded
     finally:
         connection.close()
@@ -231,7 +238,7 @@ def _summarise(connection: duckdb.DuckDBPyConnection, loaded: LoadedSources) -> 
     rows_ignored, rows_bad = _one(
         connection,
         "SELECT COALESCE(SUM(records) FILTER (WHERE kind = 'ignored'), 0), "
-        "count(*) FILTER (WHERE kind = 'bad') FROM tallied",
+        "count(*) FILTER (WHERE kind = 'bad') FROM settled",
     )
     by_code = dict(
         connection.execute("SELECT code, count(*) FROM problems GROUP BY code").fetchall()
@@ -284,7 +291,7 @@ def _periods_table(connection: duckdb.DuckDBPyConnection, periods: list[Period])
 
 
 def _counts_frame(connection: duckdb.DuckDBPyConnection, options: DeriveOptions) -> pl.DataFrame:
-    counted = "(SELECT * FROM tallied WHERE kind = 'counted')"
+    counted = "(SELECT * FROM settled WHERE kind = 'counted')"
     sql = counts_sql(counted, "ranked_periods", fully_online=options.fully_online)
     cursor = connection.execute(sql)
     columns = [description[0] for description in cursor.description or ()]

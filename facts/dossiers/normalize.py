@@ -198,7 +198,7 @@ dated AS (
   FROM parsed
 ),
 supplements AS (SELECT *, {_supplement_checks_sql(source)} FROM dated),
-valued AS (SELECT *, {unit_id_sql("unit_text")} AS unit_ok FROM supplements)
+valued AS (SELECT *, {_unit_ok_sql(source, mapping)} AS unit_ok FROM supplements)
 SELECT CAST({source.index} AS INTEGER) AS file_index, CAST(row AS BIGINT) AS row,
   MaHoSo AS dossier, MaTTHC AS procedure,
   CASE WHEN field_code <> '' THEN field_code END AS field,
@@ -231,7 +231,19 @@ def _cells(source: SourceFile, mapping: Mapping) -> str:
         for national in NATIONAL_COLUMNS
         if _is_integer(source, national)
     ]
-    return ",\n".join(texts + typed)
+    unit = source.columns.get("DonViXuLy")
+    raw = [f"CAST({sql_name(unit)} AS VARCHAR) AS DonViXuLy_cell"] if unit else []
+    return ",\n".join(texts + typed + raw)
+
+
+def _unit_ok_sql(source: SourceFile, mapping: Mapping) -> str:
+    """The unit is an id (unit_id_sql). A cell that is one as it is, is one trimmed: that is
+    asked first of the cell as the file holds it, which DuckDB keeps as a dictionary (one
+    regexp_replace per distinct unit; the trimmed text is a new value per row)."""
+    if mapping.units or "DonViXuLy" not in source.columns:
+        return unit_id_sql("unit_text")
+    as_held, trimmed = unit_id_sql("DonViXuLy_cell"), unit_id_sql("unit_text")
+    return f"CASE WHEN {as_held} THEN true ELSE {trimmed} END"
 
 
 def _mapped_sql(mapping: Mapping) -> str:

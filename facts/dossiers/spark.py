@@ -6,8 +6,8 @@
 
 The same `Derivation` as `derive_counts` (DuckDB), from the same SQL: every statement Spark runs
 is the DuckDB SQL of the DuckDB path, transpiled by sqlglot (definitions.spark_sql) — the
-normalization of each file (normalize.record_select), the duplicates, the record checks and
-the tally (checks.py), and the counts (definitions.counts_sql). A change to a definition, a
+normalization of each file (normalize.record_select), the record checks, the tally and the
+duplicates (checks.py), and the counts (definitions.counts_sql). A change to a definition, a
 check or the reading of a value changes both engines. Only the reading of the files is Spark's own
 (spark.read, with the row's place in the file as `file_row_number`), and the small tables (the
 mapping, the periods) are made from Python lists.
@@ -43,9 +43,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cchc.facts.dossiers.checks import (
+    candidates_select,
     duplicates_select,
     problems_select,
     record_checks,
+    settled_select,
+    tallied_copies,
     tally_select,
 )
 from cchc.facts.dossiers.definitions import (
@@ -137,7 +140,7 @@ def derive_counts_spark(
     raise_when_too_bad(summary, options)
     say("counting", periods=len(wanted))
     _sql(session, ranked_periods_sql(among)).createOrReplaceTempView("ranked_periods")
-    counted = "(SELECT * FROM tallied WHERE kind = 'counted')"
+    counted = "(SELECT * FROM settled WHERE kind = 'counted')"
     result = _sql(session, counts_sql(counted, "ranked_periods", fully_online=options.fully_online))
     counts = counts_frame([tuple(row) for row in result.collect()], result.columns)
     say("counted", rows=counts.height)
@@ -268,19 +271,22 @@ def _check(
     options: DeriveOptions,
     among: list[date],
 ) -> Summary:
-    """checks.py's statements: duplicates (kept), the tally (kept) and its problems (kept)."""
+    """checks.py's statements, each kept: the candidate fingerprints, the tally, the later
+    copies of a MaHoSo, the tally with them made bad, and its problems."""
     checks = record_checks(options)
-    duplicates = _sql(session, duplicates_select()).cache()
-    if duplicates.filter("NOT same_text").count():  # two MaHoSo share a fingerprint
-        duplicates = _sql(session, duplicates_select(by_text=True)).cache()
-    duplicates.createOrReplaceTempView("duplicates")
-    tallied = _sql(session, tally_select(checks, options, among)).cache()
-    tallied.createOrReplaceTempView("tallied")
+    kept = {
+        "candidates": candidates_select(),
+        "tallied": tally_select(checks, options, among),
+        "duplicates": duplicates_select(tallied_copies()),
+        "settled": settled_select(options),
+    }
+    for name, sql in kept.items():
+        _sql(session, sql).cache().createOrReplaceTempView(name)
     problems = _sql(session, problems_select(checks)).cache()
     kinds = _sql(
         session,
         "SELECT COALESCE(SUM(records) FILTER (WHERE kind = 'ignored'), 0), "
-        "count(*) FILTER (WHERE kind = 'bad') FROM tallied",
+        "count(*) FILTER (WHERE kind = 'bad') FROM settled",
     ).collect()[0]
     codes = problems.groupBy("code").count().collect()
     by_code = {str(row[0]): int(row[1]) for row in codes}
