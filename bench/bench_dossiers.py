@@ -6,17 +6,19 @@ side by side in one run (issue 10).
     python bench/bench_dossiers.py --sets /tmp/d50m.parquet --runs 1 --skip pandas
 
 For each set, each method runs --runs times, each time in a fresh subprocess (so its peak RSS
-is its own), computing the 13 counts per DonViXuLy × period for YEAR-Q1…Q4 and YEAR with the
-contract's default options (/work/notes/dossier-spec.md; YEAR from the set's Parquet metadata,
-written by bench/dossier_sets.py, or --year):
+is its own), the methods taking turns (cchc, SQL, pandas, cchc, …: a change in the shared
+host's load falls on all alike), computing the 13 counts per DonViXuLy × period for YEAR-Q1…Q4
+and YEAR with the contract's default options (/work/notes/dossier-spec.md; YEAR from the set's
+Parquet metadata, written by bench/dossier_sets.py, or --year):
 - cchc: `cchc.facts.dossiers.derive_counts([path], periods, DeriveOptions())`, the unit totals
   of `.counts` (field = None). When the module does not import, the two baselines still run.
 - SQL: bench/baselines/dossiers.sql in DuckDB (default settings), the floor.
 - pandas: bench/baselines/dossiers_pandas.py.
 Per run: wall seconds around the child, the child's own compute seconds (after its imports),
 its CPU time (user + sys) and peak RSS (os.wait4's rusage). Reported: the median and min–max
-of wall time, medians of the rest, the ratios cchc/SQL and pandas/cchc, and whether each
-method's counts equal the SQL's (every unit × period, all 13 counts). --pandas-memory-gib caps
+of wall time, medians of the rest, the ratios cchc/SQL and pandas/cchc (of the medians, and
+the median of each round's pandas/cchc), and whether each method's counts equal the SQL's
+(every unit × period, all 13 counts). --pandas-memory-gib caps
 the pandas child's address space (a run that hits it is reported as failed, not retried).
 """
 
@@ -141,16 +143,37 @@ def _run_once(
     return measured | json.loads(printed.strip().splitlines()[-1])
 
 
-def _measure(
-    method: str, source: Path, year: int, output: Path, runs: int, memory_gib: float | None
-) -> dict[str, Any]:
-    samples = []
-    for run in range(runs):
-        print(f"  {method} run {run + 1}/{runs} …", file=sys.stderr)
-        sample = _run_once(method, source, year, output, memory_gib)
-        samples.append(sample)
-        if "failed" in sample:  # a run out of memory would only fail again
-            return sample | {"runs": len(samples)}
+def _measure_all(
+    methods: list[str], source: Path, year: int, scratch: Path, args: argparse.Namespace
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, dict[str, Any]]]]:
+    """Each method --runs times, interleaved (round 1: cchc, SQL, pandas; round 2: …) so that
+    a change in the shared host's load falls on every method alike. Returns the summaries and
+    the rounds' samples. A method that fails is not run again (out of memory, it would only
+    fail again)."""
+    rounds: list[dict[str, dict[str, Any]]] = []
+    failed: dict[str, dict[str, Any]] = {}
+    for run in range(args.runs):
+        samples = {}
+        for method in methods:
+            if method in failed:
+                continue
+            print(f"  {method} run {run + 1}/{args.runs} …", file=sys.stderr)
+            cap = args.pandas_memory_gib if method == "pandas" else None
+            output = scratch / f"{method}.parquet"
+            sample = _run_once(method, source, year, output, cap)
+            if "failed" in sample:
+                failed[method] = sample | {"runs": run + 1}
+            else:
+                samples[method] = sample
+        rounds.append(samples)
+    summaries = {
+        method: failed.get(method) or _summary([r[method] for r in rounds], scratch, method)
+        for method in methods
+    }
+    return summaries, rounds
+
+
+def _summary(samples: list[dict[str, Any]], scratch: Path, method: str) -> dict[str, Any]:
     walls = [s["wall"] for s in samples]
     return {
         "wall": statistics.median(walls),
@@ -160,8 +183,14 @@ def _measure(
         "cpu": statistics.median(s["cpu"] for s in samples),
         "rss": statistics.median(s["rss"] for s in samples),
         "runs": len(samples),
-        "counts": pl.read_parquet(output),
+        "counts": pl.read_parquet(scratch / f"{method}.parquet"),
     }
+
+
+def _round_ratio(rounds: list[dict[str, dict[str, Any]]], slow: str, fast: str) -> str:
+    """The median over the rounds of slow's wall time over fast's in the same round."""
+    ratios = [r[slow]["wall"] / r[fast]["wall"] for r in rounds if slow in r and fast in r]
+    return f"{statistics.median(ratios):.2f}" if ratios else "—"
 
 
 def _same_counts(counts: pl.DataFrame, floor: pl.DataFrame) -> str:
@@ -218,11 +247,7 @@ def _bench_set(
     rows, year = _set_info(source, args.year)
     size = source.stat().st_size / 2**20
     print(f"{source}: {rows:,} rows, {size:,.0f} MiB, year {year}", file=sys.stderr)
-    measured: dict[str, dict[str, Any]] = {}
-    for method in methods:
-        cap = args.pandas_memory_gib if method == "pandas" else None
-        output = scratch / f"{method}.parquet"
-        measured[method] = _measure(method, source, year, output, args.runs, cap)
+    measured, rounds = _measure_all(methods, source, year, scratch, args)
     floor = measured.get("sql", {}).get("counts")
     table = []
     for method, m in measured.items():
@@ -236,6 +261,7 @@ def _bench_set(
         _ratio(cchc, sql, "wall"),
         _ratio(cchc, sql, "rss"),
         _ratio(pandas, cchc, "wall"),
+        _round_ratio(rounds, "pandas", "cchc"),
         _ratio(pandas, cchc, "rss"),
         _ratio(pandas, sql, "wall"),
     ]
@@ -264,11 +290,12 @@ def main() -> None:
                "cpu s", "runs", "peak RSS MiB", "counts = SQL's"]  # fmt: skip
     print(tabulate(table, headers=headers, tablefmt="github", disable_numparse=True))
     print()
-    headers = ["set", "cchc/SQL wall", "cchc/SQL RSS", "pandas/cchc wall", "pandas/cchc RSS",
-               "pandas/SQL wall"]  # fmt: skip
+    headers = ["set", "cchc/SQL wall", "cchc/SQL RSS", "pandas/cchc wall",
+               "pandas/cchc wall, per round", "pandas/cchc RSS", "pandas/SQL wall"]  # fmt: skip
     print(tabulate(ratios, headers=headers, tablefmt="github", disable_numparse=True))
     print(
-        f"\nmedians of {args.runs} runs, each a fresh process · wall = the whole child "
+        f"\nmedians of {args.runs} runs, each a fresh process, the methods taking turns · "
+        "per round = the median of each round's ratio · wall = the whole child "
         "(interpreter, imports, reading, counting, writing 3,000 rows) · compute = the call "
         "alone, timed in the child · cpu = user + sys and peak RSS from os.wait4 · "
         f"Python {sys.version.split()[0]} · {os.cpu_count()} CPUs · "
