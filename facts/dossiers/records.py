@@ -89,6 +89,9 @@ def open_engine() -> tuple[duckdb.DuckDBPyConnection, tempfile.TemporaryDirector
         connection.execute(f"SET threads = {int(os.environ['CCHC_DUCKDB_THREADS'])}")
     connection.execute(f"SET temp_directory = {sql_string(str(Path(work.name) / 'spill'))}")
     connection.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")  # the records' local time
+    # DuckDB's own bar would write, unasked and unworded, on the caller's stderr; the steps
+    # are told through Progress (the CLI's bar).
+    connection.execute("SET enable_progress_bar = false")
     return connection, work
 
 
