@@ -197,20 +197,22 @@ def _problem_list(checks: list[Check]) -> str:
     return f"list_filter([{found}], lambda p: p IS NOT NULL)"
 
 
-def _columns_read(check: Check) -> set[str]:
-    """The record's columns a check reads (its condition, code, column and values)."""
-    names: set[str] = set()
+def _columns_read(check: Check) -> list[str]:
+    """The record's columns a check reads (its code, column, condition and values), in the
+    order they appear."""
+    names: dict[str, None] = {}
     for sql in (check.code, check.column, check.condition, check.values):
         tree = sqlglot.parse_one(f"SELECT {sql}", read="duckdb")
-        names.update(column.name for column in tree.find_all(exp.Column))
-    return names
+        names.update(dict.fromkeys(column.name for column in tree.find_all(exp.Column)))
+    return list(names)
 
 
 def checked_columns(checks: list[Check]) -> list[str]:
-    """The record's columns the checks made in the tally read, in the checks' order."""
+    """The record's columns the checks read, in the checks' order, but the duplicates' (the
+    tally keeps these of a record with a problem; problems_select adds the duplicates')."""
     names: dict[str, None] = {}
     for check in checks:
-        names.update(dict.fromkeys(sorted(_columns_read(check))))
+        names.update(dict.fromkeys(_columns_read(check)))
     wanted = (name for name in names if name not in _KEY_PARTS + _DUPLICATES_COLUMNS)
     return ["file_index", "row", "dossier", *wanted]
 
@@ -218,7 +220,7 @@ def checked_columns(checks: list[Check]) -> list[str]:
 def tallied_checks(checks: list[Check]) -> list[Check]:
     """The checks made in the tally's pass: all but those that read the duplicates, which are
     known after it (duplicates_select over tallied_copies)."""
-    return [check for check in checks if not _columns_read(check) & set(_DUPLICATES_COLUMNS)]
+    return [check for check in checks if not set(_columns_read(check)) & set(_DUPLICATES_COLUMNS)]
 
 
 def problems_select(checks: list[Check]) -> str:
