@@ -76,14 +76,15 @@ class LoadedSources:
 
 
 def open_engine() -> tuple[duckdb.DuckDBPyConnection, tempfile.TemporaryDirectory[str]]:
-    """A DuckDB database on disk in a fresh temporary directory, so that tables larger than
-    memory spill there. CCHC_DUCKDB_MEMORY_LIMIT (default: half the machine's memory),
-    CCHC_DUCKDB_TEMP (default: the system's temporary directory) and CCHC_DUCKDB_THREADS
-    (default: one per core) override the settings."""
+    """A DuckDB database in memory whose tables and operators spill, past the memory limit, to
+    a fresh temporary directory (no database file: nothing here outlives the run).
+    CCHC_DUCKDB_MEMORY_LIMIT (default: half the machine's memory), CCHC_DUCKDB_TEMP (default:
+    the system's temporary directory) and CCHC_DUCKDB_THREADS (default: one per core) override
+    the settings."""
     work = tempfile.TemporaryDirectory(
         prefix="cchc-dossiers-", dir=os.environ.get("CCHC_DUCKDB_TEMP") or None
     )
-    connection = duckdb.connect(str(Path(work.name) / "records.duckdb"))
+    connection = duckdb.connect(":memory:")
     connection.execute(f"SET memory_limit = {sql_string(_memory_limit())}")
     if os.environ.get("CCHC_DUCKDB_THREADS"):  # default: DuckDB's, one per core
         connection.execute(f"SET threads = {int(os.environ['CCHC_DUCKDB_THREADS'])}")
