@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlglot
 from sqlglot import exp
@@ -197,14 +198,15 @@ def _problem_list(checks: list[Check]) -> str:
     return f"list_filter([{found}], lambda p: p IS NOT NULL)"
 
 
-def _columns_read(check: Check) -> list[str]:
+@cache
+def _columns_read(check: Check) -> tuple[str, ...]:
     """The record's columns a check reads (its code, column, condition and values), in the
-    order they appear."""
+    order they appear (parsed once per check: the tally and its checks both ask)."""
     names: dict[str, None] = {}
     for sql in (check.code, check.column, check.condition, check.values):
         tree = sqlglot.parse_one(f"SELECT {sql}", read="duckdb")
         names.update(dict.fromkeys(column.name for column in tree.find_all(exp.Column)))
-    return list(names)
+    return tuple(names)
 
 
 def checked_columns(checks: list[Check]) -> list[str]:
