@@ -397,6 +397,39 @@ def test_every_later_copy_of_a_mahoso_and_only_those_are_duplicates(
     assert set(zip(shown["file"], shown["row"], strict=True)) == counted
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.sampled_from(["A", "B", "C", " A", "a", ""])),  # MaHoSo
+            st.sampled_from([None, 1, 3, 4, 4, 7]),  # 1 and 3: not under resolution
+        ),
+        max_size=30,
+    )
+)
+def test_both_ways_of_finding_candidates_give_the_fingerprints_given_more_than_once(
+    rows: list[tuple[str | None, int | None]],
+) -> None:
+    """DuckDB sorts the fingerprints, Spark groups them: both give those of the MaHoSo found
+    more than once among the records under resolution, and no other."""
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE records (dossier VARCHAR, status INTEGER)")
+    if rows:
+        connection.executemany("INSERT INTO records VALUES (?, ?)", rows)
+    seen: dict[str, int] = {}
+    for dossier, status in rows:
+        if dossier is not None and status not in checks.IGNORED_STATUSES:
+            seen[dossier] = seen.get(dossier, 0) + 1
+    given_twice = [dossier for dossier, times in seen.items() if times > 1]
+    expected = {
+        connection.execute(f"SELECT {checks.fingerprint('?')}", [dossier]).fetchone()[0]
+        for dossier in given_twice
+    }
+    for way in ("sorting", "grouping"):
+        found = connection.execute(checks.candidates_select(way)).fetchall()
+        assert sorted(fingerprint for (fingerprint,) in found) == sorted(expected), way
+
+
 def test_mahoso_that_share_a_fingerprint_are_told_apart_by_their_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

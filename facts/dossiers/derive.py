@@ -227,7 +227,7 @@ def _read_records(
     connection, work = open_engine()
     try:
         loaded = load_sources(connection, sources, options, mapping, say, LISTED)
-        connection.execute(f"CREATE TABLE candidates AS {candidates_select()}")
+        connection.execute(f"CREATE TABLE candidates AS {candidates_select('sorting')}")
         yield connection, loaded
     finally:
         connection.close()

@@ -275,7 +275,7 @@ def _check(
     copies of a MaHoSo, the tally with them made bad, and its problems."""
     checks = record_checks(options)
     kept = {
-        "candidates": candidates_select(),
+        "candidates": candidates_select("grouping"),
         "tallied": tally_select(checks, options, among),
         "duplicates": duplicates_select(tallied_copies()),
         "settled": settled_select(options),
