@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+from bisect import bisect_right
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from cchc.facts.dossiers import (
     explain,
     spark_sql,
 )
-from cchc.facts.dossiers.definitions import REASONS, counts_sql, explain_sql
+from cchc.facts.dossiers.definitions import REASONS, counts_sql, explain_sql, rank_sql
 from cchc.facts.load import facts_from_document, load_fact_files
 from cchc.facts.periods import Period
 from cchc.reports.dossiers import explained
@@ -954,6 +955,28 @@ options_strategy = st.builds(
     supplement_wait=st.sampled_from(["excluded", "counted"]),
     repeated_supplements=st.sampled_from(["late", "judged"]),
 )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    among=st.one_of(  # compared (up to 16) or looked up
+        st.lists(st.dates(date(2019, 1, 1), date(2019, 12, 31)), max_size=16, unique=True),
+        st.lists(st.dates(date(2019, 1, 1), date(2019, 12, 31)), min_size=17, unique=True),
+    ),
+    days=st.lists(st.one_of(st.none(), st.dates(date(2018, 11, 1), date(2020, 2, 1))), max_size=20),
+)
+def test_a_day_s_rank_is_how_many_boundaries_are_on_or_before_it(
+    among: list[date], days: list[date | None]
+) -> None:
+    """Up to 16 boundaries by comparisons, beyond by a list: either way bisect_right's count,
+    for days before, among and after the boundaries, and NULL for no day."""
+    among.sort()
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE days (day DATE)")
+    if days:
+        connection.executemany("INSERT INTO days VALUES (?)", [(day,) for day in days])
+    found = connection.execute(f"SELECT day, {rank_sql('day', among)} FROM days").fetchall()
+    assert found == [(day, None if day is None else bisect_right(among, day)) for day in days]
 
 
 @settings(

@@ -157,12 +157,20 @@ def boundaries(periods: Iterable[tuple[date, date]]) -> list[date]:
     return sorted(days)
 
 
+# Up to this many boundaries (a year and its quarters have 9), a day's rank is found by
+# comparing it with a few of them, which DuckDB does in about two thirds of the time it takes
+# to look the rank up in a list; beyond, the comparisons cost more than the lookup.
+_COMPARED_BOUNDARIES = 16
+
+
 def rank_sql(day: str, among: Sequence[date]) -> str:
-    """How many of `among` are on or before `day` (NULL when it is NULL): looked up in a list
-    of the ranks of the days from the one before the first boundary to the last (a day outside
-    takes the rank of the nearest end), one subtraction and one index per day."""
-    if not among:
-        return f"CASE WHEN {day} IS NOT NULL THEN 0 END"
+    """How many of `among` are on or before `day` (NULL when it is NULL): by comparing the day
+    with the middle boundary, then with the middle of the half it is in (at most five
+    comparisons for _COMPARED_BOUNDARIES), or, for more boundaries, looked up in a list of the
+    ranks of the days from the one before the first boundary to the last (a day outside takes
+    the rank of the nearest end): one subtraction and one index."""
+    if len(among) <= _COMPARED_BOUNDARIES:
+        return f"CASE WHEN {day} IS NOT NULL THEN {_compared_rank(day, among, 0, len(among))} END"
     first = among[0] - timedelta(days=1)
     span = (among[-1] - first).days
     ranks = [bisect_right(among, first + timedelta(days=offset)) for offset in range(span + 1)]
@@ -172,6 +180,17 @@ def rank_sql(day: str, among: Sequence[date]) -> str:
     return (
         f"CASE WHEN {day} IS NOT NULL THEN [{listed}][least(greatest({offset}, 0), {span}) + 1] END"
     )
+
+
+def _compared_rank(day: str, among: Sequence[date], low: int, high: int) -> str:
+    """How many of among[low:high] are on or before `day`, plus `low` (the boundaries before
+    among[low] are all on or before it)."""
+    if low == high:
+        return str(low)
+    middle = (low + high) // 2
+    before = _compared_rank(day, among, low, middle)
+    after = _compared_rank(day, among, middle + 1, high)
+    return f"CASE WHEN {day} < DATE '{among[middle].isoformat()}' THEN {before} ELSE {after} END"
 
 
 def ranked_periods_sql(among: Sequence[date], periods: str = "periods") -> str:
