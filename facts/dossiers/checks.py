@@ -35,6 +35,13 @@ from cchc.facts.dossiers.options import DeriveOptions
 
 IGNORED_STATUSES = (1, 3)
 _IGNORED = ", ".join(map(str, IGNORED_STATUSES))
+# The tally's kinds, read back from `settled`: the records counted, and the records ignored and
+# the rows bad (each bad record is a row of its own).
+SETTLED_COUNTED = "(SELECT * FROM settled WHERE kind = 'counted')"
+SETTLED_KINDS = (
+    "SELECT COALESCE(SUM(records) FILTER (WHERE kind = 'ignored'), 0), "
+    "count(*) FILTER (WHERE kind = 'bad') FROM settled"
+)
 _KEY = f"(file_index * {ROW_LIMIT_KEY} + row)"
 _KEY_PARTS = ("file_index", "row", "dossier")
 # What duplicates_select adds to a record; the checks that read it are made after the tally.
@@ -112,6 +119,11 @@ def record_checks(options: DeriveOptions) -> list[Check]:
     return checks
 
 
+def under_resolution(status: str = "status") -> str:
+    """The record is under resolution: its status is not one of IGNORED_STATUSES (SQL)."""
+    return f"COALESCE({status}, 0) NOT IN ({_IGNORED})"
+
+
 def fingerprint(text: str) -> str:
     """A MaHoSo's 64-bit fingerprint (SQL)."""
     return f"hash({text})"
@@ -134,7 +146,7 @@ def candidates_select(by: Literal["sorting", "grouping"]) -> str:
     every MaHoSo twice."""
     fingerprints = f"""
   SELECT CASE WHEN dossier IS NOT NULL THEN {fingerprint("dossier")} END AS fingerprint
-  FROM records WHERE COALESCE(status, 0) NOT IN ({_IGNORED})"""
+  FROM records WHERE {under_resolution()}"""
     if by == "grouping":
         return f"""
 SELECT fingerprint FROM ({fingerprints}
@@ -155,7 +167,7 @@ def marked_select() -> str:
     """Every record with `copy`: under resolution, with a candidate fingerprint (its MaHoSo may
     be given more than once)."""
     return f"""
-SELECT r.*, c.fingerprint IS NOT NULL AND COALESCE(r.status, 0) NOT IN ({_IGNORED}) AS copy
+SELECT r.*, c.fingerprint IS NOT NULL AND {under_resolution("r.status")} AS copy
 FROM records AS r LEFT JOIN candidates AS c
   ON c.fingerprint = {fingerprint("r.dossier")} AND r.dossier IS NOT NULL
 """
@@ -193,7 +205,7 @@ def flagged_select() -> str:
     return f"""
 SELECT r.*, d.first_key, d.first_file
 FROM records AS r LEFT JOIN duplicates AS d ON d.key = {_KEY}
-WHERE COALESCE(r.status, 0) NOT IN ({_IGNORED})
+WHERE {under_resolution("r.status")}
 """
 
 
@@ -275,7 +287,7 @@ def tally_select(checks: list[Check], options: DeriveOptions, among: Sequence[da
     A record's problems are listed after the tally, from `bad`, and not here: DuckDB builds
     a list of them for every record, even under CASE WHEN (as much as the rest of the pass)."""
     kind = (
-        f"CASE WHEN COALESCE(status, 0) IN ({_IGNORED}) THEN 'ignored' "
+        f"CASE WHEN NOT {under_resolution()} THEN 'ignored' "
         f"WHEN {_any_problem(tallied_checks(checks))} THEN 'bad' "
         f"WHEN NOT ({included(options)}) THEN 'excluded' ELSE 'counted' END"
     )

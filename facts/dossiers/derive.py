@@ -30,6 +30,8 @@ import orjson
 import polars as pl
 
 from cchc.facts.dossiers.checks import (
+    SETTLED_COUNTED,
+    SETTLED_KINDS,
     candidates_select,
     duplicates_select,
     flagged_select,
@@ -237,8 +239,7 @@ def _read_records(
 def _summarise(connection: duckdb.DuckDBPyConnection, loaded: LoadedSources) -> Summary:
     rows_ignored, rows_bad = _one(
         connection,
-        "SELECT COALESCE(SUM(records) FILTER (WHERE kind = 'ignored'), 0), "
-        "count(*) FILTER (WHERE kind = 'bad') FROM settled",
+        SETTLED_KINDS,
     )
     by_code = dict(
         connection.execute("SELECT code, count(*) FROM problems GROUP BY code").fetchall()
@@ -291,8 +292,7 @@ def _periods_table(connection: duckdb.DuckDBPyConnection, periods: list[Period])
 
 
 def _counts_frame(connection: duckdb.DuckDBPyConnection, options: DeriveOptions) -> pl.DataFrame:
-    counted = "(SELECT * FROM settled WHERE kind = 'counted')"
-    sql = counts_sql(counted, "ranked_periods", fully_online=options.fully_online)
+    sql = counts_sql(SETTLED_COUNTED, "ranked_periods", fully_online=options.fully_online)
     cursor = connection.execute(sql)
     columns = [description[0] for description in cursor.description or ()]
     return counts_frame(cursor.fetchall(), columns)

@@ -43,6 +43,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cchc.facts.dossiers.checks import (
+    SETTLED_COUNTED,
+    SETTLED_KINDS,
     candidates_select,
     duplicates_select,
     problems_select,
@@ -140,8 +142,9 @@ def derive_counts_spark(
     raise_when_too_bad(summary, options)
     say("counting", periods=len(wanted))
     _sql(session, ranked_periods_sql(among)).createOrReplaceTempView("ranked_periods")
-    counted = "(SELECT * FROM settled WHERE kind = 'counted')"
-    result = _sql(session, counts_sql(counted, "ranked_periods", fully_online=options.fully_online))
+    result = _sql(
+        session, counts_sql(SETTLED_COUNTED, "ranked_periods", fully_online=options.fully_online)
+    )
     counts = counts_frame([tuple(row) for row in result.collect()], result.columns)
     say("counted", rows=counts.height)
     return summary.derivation(counts, options, parsed)
@@ -285,8 +288,7 @@ def _check(
     problems = _sql(session, problems_select(checks)).cache()
     kinds = _sql(
         session,
-        "SELECT COALESCE(SUM(records) FILTER (WHERE kind = 'ignored'), 0), "
-        "count(*) FILTER (WHERE kind = 'bad') FROM settled",
+        SETTLED_KINDS,
     ).collect()[0]
     codes = problems.groupBy("code").count().collect()
     by_code = {str(row[0]): int(row[1]) for row in codes}
